@@ -178,6 +178,19 @@ export class RacingVectorEnv implements VectorEnv {
     return out;
   }
 
+  /**
+   * Starts a new episode for car i at an arbitrary pose, at rest (for tests, and for lessons that
+   * put the car somewhere by hand). Progress counts from this pose.
+   * @param x,y car origin, m; @param heading rad. @returns car i's new observation [obsSize].
+   */
+  placeCar(i: number, x: number, y: number, heading: number): Float32Array {
+    if (!this.started) this.reset();
+    this.resetCar(i, { x, y, heading });
+    const out = new Float32Array(this.numEnvs * this.obsSize);
+    this.writeObservation(i, out);
+    return out.slice(i * this.obsSize, (i + 1) * this.obsSize);
+  }
+
   /** True when car i finished and waits (only without autoreset). */
   isParked(i: number): boolean {
     return this.parked[i] === 1;
@@ -271,29 +284,38 @@ export class RacingVectorEnv implements VectorEnv {
     return this.starts[i];
   }
 
-  /** Places car i at the next start position, at rest. */
-  private resetCar(i: number): void {
+  /** Places car i at the next start position (or at `pose`), at rest, and clears its episode. */
+  private resetCar(i: number, pose?: { x: number; y: number; heading: number }): void {
     const track = this.track;
-    const frac = track.loop ? (((this.cfg.startFraction + this.episodeCounter * this.cfg.roundRobinAdvance) % 1) + 1) % 1 : 0;
-    this.episodeCounter++;
-    this.starts[i] = frac;
-    const start = track.pointAt(frac * track.length);
-    const noise = this.cfg.startNoise;
-    const lateral = noise.lateral > 0 ? (this.rng.uniform() * 2 - 1) * noise.lateral : 0;
-    const dHeading = noise.heading > 0 ? (this.rng.uniform() * 2 - 1) * noise.heading : 0;
-    const x = start.x - lateral * Math.sin(start.heading);
-    const y = start.y + lateral * Math.cos(start.heading);
+    let x: number;
+    let y: number;
+    let heading: number;
+    if (pose) {
+      ({ x, y, heading } = pose);
+    } else {
+      const frac = track.loop ? (((this.cfg.startFraction + this.episodeCounter * this.cfg.roundRobinAdvance) % 1) + 1) % 1 : 0;
+      this.episodeCounter++;
+      this.starts[i] = frac;
+      const start = track.pointAt(frac * track.length);
+      const noise = this.cfg.startNoise;
+      const lateral = noise.lateral > 0 ? (this.rng.uniform() * 2 - 1) * noise.lateral : 0;
+      const dHeading = noise.heading > 0 ? (this.rng.uniform() * 2 - 1) * noise.heading : 0;
+      x = start.x - lateral * Math.sin(start.heading);
+      y = start.y + lateral * Math.cos(start.heading);
+      heading = start.heading + dHeading;
+    }
     const body = this.bodies[i];
     body.setActive(true);
-    body.setTransform(Vec2(x, y), start.heading + dHeading);
+    body.setTransform(Vec2(x, y), heading);
     body.setLinearVelocity(Vec2(0, 0));
     body.setAngularVelocity(0);
     const ctl = this.controls[i];
     ctl.steer = 0;
     ctl.steerCmd = 0;
     ctl.speedCmd = 0;
-    const m = measureCar(track, x, y, start.heading + dHeading, -1, this.measures[i]);
+    const m = measureCar(track, x, y, heading, -1, this.measures[i]);
     this.prevNdist[i] = track.normalizedDistance(m.projection.along);
+    if (pose) this.starts[i] = this.prevNdist[i];
     this.progress[i] = 0;
     this.steps[i] = 0;
     this.returns[i] = 0;
