@@ -17,7 +17,7 @@ import type { SensorName } from '../sim/observation';
 /** The part of a policy evaluation needs: greedy batched actions. */
 export interface GreedyPolicy {
   /** @param observations [n * obsSize] float32. @returns actions [n] (discrete) or [n * 2] (continuous). */
-  act(observations: Float32Array, n: number, options: { deterministic: boolean }): { actions: Int32Array | Float32Array };
+  act(observations: Float32Array, n: number, options: { deterministic: boolean }): Promise<{ actions: Int32Array | Float32Array }>;
 }
 
 export interface EvaluationConfig {
@@ -53,7 +53,7 @@ const NO_REWARD: RewardFunction = { language: 'javascript', evaluate: (batch) =>
 /**
  * Runs the evaluation. @returns one result per trial, in trial order.
  */
-export function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig): TrialResult[] {
+export async function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig): Promise<TrialResult[]> {
   const trials = cfg.trials ?? 3;
   const env = new RacingVectorEnv({
     track: cfg.track,
@@ -71,7 +71,7 @@ export function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig): Tri
   const results: (TrialResult | null)[] = new Array(trials).fill(null);
   let remaining = trials;
   while (remaining > 0) {
-    const { actions } = policy.act(obs, trials, { deterministic: true });
+    const { actions } = await policy.act(obs, trials, { deterministic: true });
     const r = env.step(actions);
     obs = r.observations;
     for (const e of r.episodes) {

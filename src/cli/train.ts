@@ -1,0 +1,166 @@
+/**
+ * `npm run train`: trains a DeepRacer-style car headlessly in Node with the same modules the
+ * browser uses. Prints one line per policy-updating iteration, evaluates the policy at the end
+ * (greedy, 3 trials from the start line, DeepRacer rules), saves the model, and ends with a JSON
+ * summary line: `{trials: [{progress, lapTimeS}], trainSeconds, envSteps, ...}`.
+ * Run with `--help` for the flags.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type Args } from './args';
+import { loadTrack } from './tracks-node';
+import { saveModel } from './save-model';
+import { RacingVectorEnv } from '../sim/racing-env';
+import { defaultActionSpace, generateDiscreteActionSpace, validateActionSpace, type ActionSpace } from '../sim/action-space';
+import { compileJsReward } from '../reward/js-reward';
+import { DEFAULT_REWARD } from '../reward/examples';
+import { RewardError } from '../reward/reward-function';
+import { PpoTrainer } from '../rl/ppo';
+import { resolvePpoConfig, type PpoConfig } from '../rl/config';
+import { selectBackend } from '../rl/backend';
+import { actionSpaceFromMetadata } from '../rl/model-metadata';
+import { evaluatePolicy, summarizeTrials, type TrialResult } from '../race/evaluate';
+
+const HELP = `usage: npm run train -- [flags]
+  --track NAME|FILE.npy   shipped track name or DeepRacer route file (default reinvent_base)
+  --reward FILE.js        reward_function(params) in JavaScript (default: follow the centre line)
+  --minutes N             maximum training time (default 5)
+  --stop-on-lap           evaluate between iterations, stop when 3 of 3 trials complete a lap
+  --out DIR               where to save the model (default runs/<time>)
+  --seed N                seed (default 1)
+  --cars N                parallel cars (default 8)
+  --action-space default|continuous|FILE.json   (FILE: a model_metadata.json)
+  --max-steering 30 --steering-levels 5 --max-speed 1 --speed-levels 2   discrete generator
+  --batch-size 64 --num-epochs 10 --lr 0.0003 --beta-entropy 0.01 --discount-factor 0.999
+  --loss-type huber|mse --num-episodes-between-training 20 --gae-lambda 0.95 --clip-range 0.2
+  --eval-trials 3         evaluation trials
+  --quiet                 only the final JSON line`;
+
+/** Progress a training iteration must reach before --stop-on-lap spends time evaluating. */
+const EVAL_GATE_PROGRESS = 50;
+
+function actionSpaceFrom(args: Args): ActionSpace {
+  const kind = String(args.actionSpace ?? 'default');
+  if (kind === 'continuous') {
+    return validateActionSpace({ type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 2 } });
+  }
+  if (kind.endsWith('.json')) return actionSpaceFromMetadata(JSON.parse(readFileSync(kind, 'utf8')));
+  if (kind !== 'default') throw new Error(`--action-space must be default, continuous or a model_metadata.json path, got '${kind}'`);
+  if (args.maxSteering !== undefined || args.steeringLevels !== undefined || args.maxSpeed !== undefined || args.speedLevels !== undefined) {
+    return generateDiscreteActionSpace(
+      Number(args.maxSteering ?? 30),
+      Number(args.steeringLevels ?? 5),
+      Number(args.maxSpeed ?? 1),
+      Number(args.speedLevels ?? 2),
+    );
+  }
+  return defaultActionSpace();
+}
+
+function ppoConfigFrom(args: Args): PpoConfig {
+  const partial: Partial<PpoConfig> = { seed: Number(args.seed ?? 1), numEnvs: Number(args.cars ?? 8) };
+  const num = (k: string): number | undefined => (args[k] === undefined ? undefined : Number(args[k]));
+  const set = <K extends keyof PpoConfig>(k: K, v: PpoConfig[K] | undefined): void => {
+    if (v !== undefined) partial[k] = v;
+  };
+  set('minibatchSize', num('batchSize'));
+  set('updateEpochs', num('numEpochs'));
+  set('learningRate', num('lr'));
+  set('entropyCoef', num('betaEntropy'));
+  set('gamma', num('discountFactor'));
+  set('episodesPerIteration', num('numEpisodesBetweenTraining'));
+  set('gaeLambda', num('gaeLambda'));
+  set('clipRange', num('clipRange'));
+  if (args.lossType !== undefined) {
+    const t = String(args.lossType).toLowerCase();
+    set('valueLoss', t === 'huber' ? 'huber' : t === 'mse' || t === 'mean squared error' ? 'mse' : (t as PpoConfig['valueLoss']));
+  }
+  return resolvePpoConfig(partial);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
+  const quiet = args.quiet === true;
+  const log = (s: string): void => {
+    if (!quiet) console.log(s);
+  };
+  const trackName = String(args.track ?? 'reinvent_base');
+  const track = loadTrack(trackName);
+  const rewardPath = args.reward === undefined ? null : String(args.reward);
+  const rewardCode = rewardPath ? readFileSync(rewardPath, 'utf8') : DEFAULT_REWARD.code;
+  const reward = compileJsReward(rewardCode);
+  const actionSpace = actionSpaceFrom(args);
+  const config = ppoConfigFrom(args);
+  const minutes = Number(args.minutes ?? 5);
+  const stopOnLap = args.stopOnLap === true;
+  const evalTrials = Number(args.evalTrials ?? 3);
+  const out = String(args.out ?? `runs/${new Date().toISOString().replace(/[:.]/g, '-')}`);
+
+  const backend = await selectBackend({ preferred: ['wasm', 'cpu'], measure: false });
+  log(`backend ${backend.name} (${backend.reason})`);
+  log(`track ${track.displayName} (${track.name}, ${track.length.toFixed(2)} m), ${config.numEnvs} cars, seed ${config.seed}, ` +
+    `${actionSpace.type} actions, reward ${rewardPath ?? DEFAULT_REWARD.id}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
+
+  const env = new RacingVectorEnv({ track, actionSpace, reward, numEnvs: config.numEnvs });
+  const trainer = new PpoTrainer(env, config);
+  await trainer.init();
+  const evaluate = (seed: number): Promise<TrialResult[]> => evaluatePolicy(trainer.policy, { track, actionSpace, trials: evalTrials, seed });
+
+  const start = performance.now();
+  const history: unknown[] = [];
+  let stoppedOnLap = false;
+  let lastTrials: TrialResult[] | null = null;
+  while ((performance.now() - start) / 60000 < minutes) {
+    const m = await trainer.iteration();
+    const eps = m.episodes;
+    const progress = eps.map((e) => Number(e.extra?.progress ?? 0));
+    const laps = eps.filter((e) => e.extra?.lapCompleted === true).length;
+    const meanProgress = progress.reduce((a, b) => a + b, 0) / Math.max(1, progress.length);
+    const elapsed = (performance.now() - start) / 1000;
+    const t = m.timings;
+    log(
+      `iter ${String(m.iteration).padStart(3)} | ${elapsed.toFixed(0).padStart(4)} s | episodes ${eps.length} | reward ${(m.meanEpisodicReturn ?? 0).toFixed(1)} | ` +
+        `progress ${meanProgress.toFixed(1)}% | laps ${laps} | steps/s ${m.sps.toFixed(0)} | entropy ${m.losses.entropy.toFixed(3)} | ` +
+        `kl ${m.losses.approxKl.toFixed(4)} | sim ${(t.simulateMs / 1000).toFixed(1)} s act ${(t.actMs / 1000).toFixed(1)} s update ${(t.updateMs / 1000).toFixed(1)} s`,
+    );
+    const record: Record<string, unknown> = { iteration: m.iteration, elapsedS: elapsed, globalStep: m.globalStep, episodes: eps.length, meanReturn: m.meanEpisodicReturn, meanProgress, laps, losses: m.losses, timings: t };
+    if (stopOnLap && Math.max(0, ...progress) >= EVAL_GATE_PROGRESS) {
+      lastTrials = await evaluate(config.seed);
+      const s = summarizeTrials(lastTrials);
+      record.evaluation = lastTrials;
+      log(`  evaluation: ${s.completed}/${s.trials} laps, mean progress ${s.meanProgress.toFixed(1)}%${s.meanLapTimeS ? `, mean lap ${s.meanLapTimeS.toFixed(2)} s` : ''}`);
+      if (s.completed === s.trials) stoppedOnLap = true;
+    }
+    history.push(record);
+    if (stoppedOnLap) break;
+  }
+  const trainSeconds = (performance.now() - start) / 1000;
+  const trials = stoppedOnLap && lastTrials ? lastTrials : await evaluate(config.seed);
+  await saveModel(out, { policy: trainer.policy, actionSpace, config, rewardCode, rewardFile: rewardPath, track, history, trials });
+  const summary = summarizeTrials(trials);
+  console.log(
+    JSON.stringify({
+      track: track.name,
+      seed: config.seed,
+      trials: trials.map((r) => ({ progress: r.progress, lapTimeS: r.lapTimeS, status: r.status, steps: r.steps })),
+      completedLaps: summary.completed,
+      meanLapTimeS: summary.meanLapTimeS,
+      stoppedOnLap,
+      trainSeconds: Math.round(trainSeconds * 10) / 10,
+      envSteps: trainer.globalStep,
+      iterations: trainer.iterationCount,
+      stepsPerSecond: Math.round(trainer.globalStep / trainSeconds),
+      backend: backend.name,
+      out,
+    }),
+  );
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof RewardError) console.error(`train: training stopped: ${e.message}`);
+  else console.error(`train: ${(e as Error).message}`);
+  process.exit(1);
+});
