@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { PARAMS_KEYS } from '../../src/reward/params';
+import { REPO, runCli } from '../helpers/run-cli';
+
+describe('npm run params', () => {
+  it('prints every params key for each CSV state, as the simulator computes it', () => {
+    const csv = 'x,y,heading,steering_angle,speed\n3.059734,0.682655,0,10,1.5\n3.059734,0.9,90,-40,1\n';
+    const r = runCli('params', ['--track', 'reinvent_base'], csv);
+    expect(r.status, r.stderr).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(2);
+    for (const k of PARAMS_KEYS) expect(rows[0]).toHaveProperty(k);
+    expect(rows[0].x).toBeCloseTo(3.199734, 6);
+    expect(rows[0].y).toBeCloseTo(0.682655, 6);
+    expect(rows[0].progress).toBeCloseTo((100 * 0.14) / 17.709, 2);
+    expect(rows[0].closest_waypoints).toEqual([0, 1]);
+    expect(rows[0].speed).toBe(1.5);
+    expect(rows[1].steering_angle).toBe(-30); // clipped like the simulator's command
+    expect(rows[1].is_left_of_center).toBe(true);
+    expect(rows[1].distance_from_center).toBeCloseTo(0.9 + 0.14 - 0.6827, 3);
+  });
+
+  it('reads a DeepRacer .npy route file', () => {
+    const npy = join(REPO, '../shared/data/tracks-npy/Oval_track.npy');
+    const r = runCli('params', ['--track', npy], 'x,y,heading,steering_angle,speed\n0,0,0,0,1\n');
+    expect(r.status, r.stderr).toBe(0);
+    const row = JSON.parse(r.stdout.trim());
+    expect(row.track_length).toBeCloseTo(19.55, 1);
+    expect(row.is_offtrack).toBe(true);
+  });
+
+  it('names the bad cell of malformed input', () => {
+    const r = runCli('params', ['--track', 'reinvent_base'], 'x,y,heading,steering_angle,speed\n1,abc,0,0,1\n');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/CSV line 2: 'y' is not a number/);
+  });
+});

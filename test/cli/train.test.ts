@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lastJsonLine, runCli } from '../helpers/run-cli';
+
+describe('npm run train (learning gate on the real re:Invent 2018 track)', () => {
+  it('trains from scratch with the defaults until 3 of 3 evaluation trials lap, and saves a DeepRacer-style model', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'raceline-train-')), 'model');
+    const r = runCli('train', ['--track', 'reinvent_base', '--stop-on-lap', '--seed', '2', '--minutes', '5', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.some((l) => /^iter +1 \|/.test(l))).toBe(true);
+    const summary = lastJsonLine(r.stdout);
+    expect(summary.stoppedOnLap).toBe(true);
+    expect(summary.completedLaps).toBe(3);
+    const trials = summary.trials as { progress: number; lapTimeS: number | null }[];
+    expect(trials).toHaveLength(3);
+    for (const t of trials) {
+      expect(t.progress).toBe(100);
+      expect(t.lapTimeS).toBeGreaterThan(5);
+    }
+    expect(summary.envSteps).toBeGreaterThan(0);
+    expect(typeof summary.trainSeconds).toBe('number');
+    for (const f of ['model.json', 'weights.bin', 'model_metadata.json', 'hyperparameters.json', 'reward_function.js', 'raceline.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const meta = JSON.parse(readFileSync(join(out, 'model_metadata.json'), 'utf8'));
+    expect(meta.action_space_type).toBe('discrete');
+    expect(meta.training_algorithm).toBe('clipped_ppo');
+    expect(meta.action_space).toHaveLength(10);
+    const hp = JSON.parse(readFileSync(join(out, 'hyperparameters.json'), 'utf8'));
+    expect(hp).toMatchObject({ batch_size: 64, num_epochs: 10, lr: 0.0003, beta_entropy: 0.01, discount_factor: 0.999, loss_type: 'huber', num_episodes_between_training: 20 });
+  });
+
+  it('stops with the reward function\'s error and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raceline-bad-'));
+    const file = join(dir, 'bad.js');
+    writeFileSync(file, 'function reward_function(params) {\n  if (params.steps > 30) {\n    return params.nope.x;\n  }\n  return 1;\n}\n');
+    const r = runCli('train', ['--reward', file, '--minutes', '1', '--out', join(dir, 'm')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/training stopped: reward_function line 3: .*'nope' is not a key of params/);
+    expect(existsSync(join(dir, 'm'))).toBe(false);
+  });
+
+  it('rejects an unknown track with the list of shipped ones', () => {
+    const r = runCli('train', ['--track', 'reinvent_bse']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/unknown track 'reinvent_bse'.*reinvent_base/);
+  });
+});
