@@ -1,0 +1,129 @@
+/**
+ * `npm run bench`: prints performance figures as JSON lines (one per measurement). Figures, not
+ * assertions: tests never time anything. Measures
+ *  - simulator steps per second (physics + params + reward + observation), one env and a vector of 16;
+ *  - batched policy forward time per step for 8 and 16 cars, per tfjs backend;
+ *  - PPO update throughput (gradient samples per second) with DeepRacer's defaults, per backend;
+ *  - time to first laps: `train --stop-on-lap` on re:Invent 2018 for seeds 1, 2, 3 (skip with --quick).
+ * Flags: --quick (skip the time-to-lap runs), --seconds N (duration of each timed loop, default 3).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from './args';
+import { loadTrack } from './tracks-node';
+import { RacingVectorEnv } from '../sim/racing-env';
+import { defaultActionSpace } from '../sim/action-space';
+import { compileJsReward } from '../reward/js-reward';
+import { DEFAULT_REWARD } from '../reward/examples';
+import { Rng } from '../sim/rng';
+import { selectBackend } from '../rl/backend';
+import { PpoTrainer } from '../rl/ppo';
+import { ActorCritic } from '../rl/policy';
+import { lastJsonLine, runTool } from './run-tool';
+
+const args = parseArgs(process.argv.slice(2));
+const seconds = Number(args.seconds ?? 3);
+const emit = (o: Record<string, unknown>): void => console.log(JSON.stringify(o));
+
+function benchSim(numEnvs: number): void {
+  const track = loadTrack('reinvent_base');
+  const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_REWARD.code), numEnvs });
+  env.reset({ seed: 1 });
+  const rng = new Rng(1);
+  const actions = new Int32Array(numEnvs);
+  const run = (ms: number): number => {
+    const t0 = performance.now();
+    let steps = 0;
+    while (performance.now() - t0 < ms) {
+      for (let i = 0; i < numEnvs; i++) actions[i] = rng.int(actions.length === 0 ? 1 : 10);
+      env.step(actions);
+      steps += numEnvs;
+    }
+    return steps / ((performance.now() - t0) / 1000);
+  };
+  run(500); // warm up the JIT
+  emit({ bench: 'sim', track: 'reinvent_base', numEnvs, stepsPerSecond: Math.round(run(seconds * 1000)) });
+}
+
+async function benchBackend(backend: string): Promise<void> {
+  const choice = await selectBackend({ preferred: [backend], measure: false }).catch(() => null);
+  if (!choice || choice.name !== backend) {
+    emit({ bench: 'backend', backend, available: false });
+    return;
+  }
+  const track = loadTrack('reinvent_base');
+  const reward = compileJsReward(DEFAULT_REWARD.code);
+  for (const n of [8, 16]) {
+    const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward, numEnvs: n });
+    const obs = env.reset({ seed: 1 }).observations;
+    const policy = ActorCritic.create(env.singleObservationSpace, env.singleActionSpace, { hiddenSizes: [64, 64], activation: 'tanh', seed: 1 });
+    const rng = new Rng(1);
+    for (let k = 0; k < 50; k++) await policy.act(obs, n, { rng });
+    const t0 = performance.now();
+    let calls = 0;
+    while (performance.now() - t0 < seconds * 1000) {
+      await policy.act(obs, n, { rng });
+      calls++;
+    }
+    emit({ bench: 'act', backend, numEnvs: n, msPerBatchedStep: +((performance.now() - t0) / calls).toFixed(3) });
+    policy.dispose();
+  }
+  // PPO update with DeepRacer's defaults (minibatch 64, 10 epochs) on fixed-length rollouts of 8 × 256 steps.
+  const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward, numEnvs: 8 });
+  const trainer = new PpoTrainer(env, { numEnvs: 8, numSteps: 256, seed: 1 });
+  await trainer.init();
+  await trainer.iteration(); // warm-up
+  let samples = 0;
+  let updateMs = 0;
+  let iterations = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || iterations < 2) {
+    const m = await trainer.iteration();
+    samples += m.samples * m.epochsRun;
+    updateMs += m.timings.updateMs;
+    iterations++;
+  }
+  emit({
+    bench: 'ppo-update',
+    backend,
+    network: 'MLP 64-64',
+    minibatchSize: 64,
+    updateEpochs: 10,
+    samplesPerIteration: 2048,
+    gradientSamplesPerSecond: Math.round(samples / (updateMs / 1000)),
+    msPerMinibatch: +((updateMs / samples) * 64).toFixed(2),
+  });
+  trainer.dispose();
+  tf.disposeVariables();
+}
+
+function benchTimeToLap(seed: number): void {
+  const r = runTool('train', ['--track', 'reinvent_base', '--stop-on-lap', '--seed', String(seed), '--quiet', '--out', `runs/bench-seed${seed}`]);
+  if (r.status !== 0) {
+    emit({ bench: 'time-to-lap', seed, error: r.stderr.trim().split('\n').pop() });
+    return;
+  }
+  const s = lastJsonLine(r.stdout);
+  emit({
+    bench: 'time-to-lap',
+    track: 'reinvent_base',
+    seed,
+    trainSeconds: s.trainSeconds,
+    envSteps: s.envSteps,
+    iterations: s.iterations,
+    stepsPerSecond: s.stepsPerSecond,
+    completedLaps: s.completedLaps,
+    meanLapTimeS: s.meanLapTimeS,
+  });
+}
+
+async function main(): Promise<void> {
+  benchSim(1);
+  benchSim(16);
+  for (const b of ['wasm', 'cpu']) await benchBackend(b);
+  if (args.quick !== true) for (const seed of [1, 2, 3]) benchTimeToLap(seed);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exit(1);
+});

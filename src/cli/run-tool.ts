@@ -1,0 +1,28 @@
+/** Runs one of the headless tools (`src/cli/<name>.ts`) in a child Node process, for the benchmark and the tests. */
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * @param name tool file stem (`train`, `params`, `evaluate`); @param input text for its stdin.
+ * @returns exit status and captured output.
+ */
+export function runTool(name: string, args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${name}.ts`, ...args], {
+    cwd: REPO,
+    input,
+    encoding: 'utf8',
+    timeout: 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The last line of a tool's stdout, parsed as JSON. @throws SyntaxError when it is not JSON. */
+export function lastJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
