@@ -10,6 +10,7 @@ import { RewardError } from '../../src/reward/reward-function';
 import { Rng } from '../../src/sim/rng';
 import { shippedTrack } from '../helpers/tracks';
 import { purePursuit } from '../helpers/drivers';
+import { checkEnv, checkVectorEnv } from '../../src/sim/env-checker';
 
 const continuous: ContinuousActionSpace = { type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 4 } };
 
@@ -148,5 +149,20 @@ describe('RacingVectorEnv', () => {
     expect(() => {
       for (let k = 0; k < 10; k++) env.step(Int32Array.of(5));
     }).toThrow(/NaN/);
+  });
+});
+
+describe('env checker on the racing envs', () => {
+  it('RacingEnv passes (discrete and continuous action spaces, several tracks)', () => {
+    for (const name of ['reinvent_base', 'Straight_track', 'Bowtie_track']) {
+      checkEnv(new RacingEnv(config({ track: shippedTrack(name) })), { seed: 3 });
+      checkEnv(new RacingEnv(config({ track: shippedTrack(name), actionSpace: continuous })), { seed: 3 });
+    }
+    checkEnv(new RacingEnv(config({ track: shippedTrack('reinvent_base').reversed() })), { seed: 3 });
+  });
+
+  it('RacingVectorEnv passes', () => {
+    checkVectorEnv(new RacingVectorEnv(config({ numEnvs: 4 })), { seed: 3 });
+    checkVectorEnv(new RacingVectorEnv(config({ numEnvs: 3, actionSpace: continuous, maxSteps: 30 })), { seed: 3 });
   });
 });
