@@ -68,7 +68,7 @@ function sharesMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
-function checkStepResult(where: string, env: Env, r: StepResult): void {
+function checkStepResult(where: string, env: Env<unknown>, r: StepResult<unknown>): void {
   if (r === null || typeof r !== 'object') fail(where, 'step() must return {observation, reward, terminated, truncated, info}');
   checkObservation(where, env.observationSpace, r.observation);
   if (typeof r.reward !== 'number' || !Number.isFinite(r.reward)) fail(where, `reward must be a finite number, got ${r.reward}`);
@@ -78,7 +78,7 @@ function checkStepResult(where: string, env: Env, r: StepResult): void {
 }
 
 /** One seeded run of `steps` random actions; returns every observation and reward, copied. */
-function runEnv(env: Env, seed: number, steps: number, scribble: boolean): number[][] {
+function runEnv(env: Env<unknown>, seed: number, steps: number, scribble: boolean): number[][] {
   const rng = new Rng(seed);
   const trace: number[][] = [];
   const reset = env.reset({ seed });
@@ -131,7 +131,7 @@ function compareTraces(where: string, a: number[][], b: number[][], why: string)
  * arrays. Takes `2 × steps + …` steps and leaves the env mid-episode.
  * @throws Error describing the first violation.
  */
-export function checkEnv(env: Env, options: CheckOptions = {}): void {
+export function checkEnv<Info>(env: Env<Info>, options: CheckOptions = {}): void {
   const seed = options.seed ?? 0;
   const steps = options.steps ?? 200;
   checkSpaces('checkEnv', env.observationSpace, env.actionSpace);
