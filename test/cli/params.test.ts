@@ -22,7 +22,7 @@ describe('npm run params', () => {
   });
 
   it('reads a DeepRacer .npy route file', () => {
-    const npy = join(REPO, '../shared/data/tracks-npy/Oval_track.npy');
+    const npy = join(REPO, 'test/fixtures/tracks-npy/Oval_track.npy');
     const r = runCli('params', ['--track', npy], 'x,y,heading,steering_angle,speed\n0,0,0,0,1\n');
     expect(r.status, r.stderr).toBe(0);
     const row = JSON.parse(r.stdout.trim());

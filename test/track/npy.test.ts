@@ -7,7 +7,7 @@ import { nearestPointOnPolyline } from '../../src/track/polyline-nearest';
 import { parseTrackData, TrackFormatError, type TrackData } from '../../src/track/track-data';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const npyDir = path.resolve(repoRoot, '../shared/data/tracks-npy');
+const npyDir = path.resolve(repoRoot, 'test/fixtures/tracks-npy');
 const tracksDir = path.resolve(repoRoot, 'tracks');
 
 const readNpy = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(npyDir, `${name}.npy`)));
