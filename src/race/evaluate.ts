@@ -32,6 +32,8 @@ export interface EvaluationConfig {
   seed?: number;
   /** Start-pose perturbation; default ±0.02 m and ±1.5°. Zero both for exact starts. */
   startNoise?: { lateral: number; heading: number };
+  /** Keep each trial's driven path (for replays). */
+  recordPaths?: boolean;
 }
 
 export interface TrialResult {
@@ -45,6 +47,8 @@ export interface TrialResult {
   status: string;
   /** Times the car left the track (0 or 1: a non-continuous trial ends on the first). */
   offTrackCount: number;
+  /** With `recordPaths`: [steps * 3] float32 car origin x, y (m) and heading (rad) after each step. */
+  path?: Float32Array;
 }
 
 /** Rewards are not needed to evaluate; DeepRacer still computes them, Raceline skips the call. */
@@ -70,10 +74,17 @@ export async function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig
   let obs = env.reset({ seed: cfg.seed ?? 0 }).observations;
   const results: (TrialResult | null)[] = new Array(trials).fill(null);
   let remaining = trials;
+  const paths: number[][] = Array.from({ length: trials }, () => []);
   while (remaining > 0) {
     const { actions } = await policy.act(obs, trials, { deterministic: true });
     const r = env.step(actions);
     obs = r.observations;
+    if (cfg.recordPaths) {
+      const poses = env.poses();
+      for (let i = 0; i < trials; i++) {
+        if (results[i] === null) paths[i].push(poses[3 * i], poses[3 * i + 1], poses[3 * i + 2]);
+      }
+    }
     for (const e of r.episodes) {
       const status = String(e.extra?.status);
       results[e.envIndex] = {
@@ -83,6 +94,7 @@ export async function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig
         steps: e.episodicLength,
         status,
         offTrackCount: status === 'off_track' ? 1 : 0,
+        ...(cfg.recordPaths ? { path: Float32Array.from(paths[e.envIndex]) } : {}),
       };
       remaining--;
     }

@@ -1,0 +1,43 @@
+/**
+ * Evaluates a saved model in a sim worker (off the page's thread): DeepRacer's time trial with the
+ * greedy policy, trials from the start line, paths recorded for replay.
+ */
+import * as Comlink from 'comlink';
+import type { ActionSpace } from '../sim/action-space';
+import type { TrackData } from '../track/track-data';
+import type { EvaluateResult, NetworkBlob } from './protocol';
+import type { SimWorker } from './sim.worker';
+import { WASM_PATHS } from './wasm-paths';
+
+/** No reward is needed to evaluate; the worker still compiles one. */
+const NO_REWARD = 'function reward_function(params) { return 0; }';
+
+/**
+ * @param trials number of trials (DeepRacer default 3); @param seed start perturbation seed.
+ * @returns the trials with their paths, or `{ok: false, error}`; the worker is always ended.
+ */
+export async function evaluateInWorker(track: TrackData, actionSpace: ActionSpace, network: NetworkBlob, trials: number, seed: number): Promise<EvaluateResult> {
+  const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'raceline-evaluation' });
+  try {
+    const sim = Comlink.wrap<SimWorker>(worker);
+    const ready = await sim.init({
+      workerIndex: 0,
+      track,
+      actionSpace,
+      rewardCode: NO_REWARD,
+      numEnvs: 1,
+      seed,
+      firstCar: 0,
+      startFraction: 0,
+      network,
+      wasmPaths: WASM_PATHS,
+    });
+    if (!ready.ok) return ready;
+    return await sim.evaluate({ trials, seed, recordPaths: true });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { ok: false, error: { kind: err.name, message: err.message, line: null } };
+  } finally {
+    worker.terminate();
+  }
+}

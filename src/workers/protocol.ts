@@ -1,0 +1,118 @@
+/**
+ * What crosses the worker boundary during training: plain data and typed arrays (sent as
+ * transferables), never class instances. Shared by the main-thread client and the worker entries.
+ */
+import type { ActionSpace } from '../sim/action-space';
+import type { TrackData } from '../track/track-data';
+import type { PpoConfig } from '../rl/config';
+import type { TrialResult } from '../race/evaluate';
+
+/** The network as it travels: its JSON spec and flat float32 weights. */
+export interface NetworkBlob {
+  spec: unknown;
+  /** Flat float32 weights, as `ActorCriticNetwork.getFlatWeights()`. */
+  weights: Float32Array;
+}
+
+/** Everything a sim worker needs to build its cars. */
+export interface SimInit {
+  workerIndex: number;
+  track: TrackData;
+  actionSpace: ActionSpace;
+  rewardCode: string;
+  /** Cars in this worker. */
+  numEnvs: number;
+  /** Seed of this worker's env and sampling streams. */
+  seed: number;
+  /** Index of this worker's first car among all cars (for colours and start positions). */
+  firstCar: number;
+  /** Start of this worker's first episode, fraction of the lap, so workers spread around the track. */
+  startFraction: number;
+  network: NetworkBlob;
+  /** tfjs-wasm binary URLs (Vite `?url` imports), by file name. */
+  wasmPaths: Record<string, string>;
+}
+
+/** A serialisable reward or worker error. */
+export interface WorkerError {
+  kind: string;
+  message: string;
+  /** 1-based line in the user's reward code, when known. */
+  line: number | null;
+}
+
+/** One sim worker's share of a rollout, with GAE already computed there. Arrays are [size, ...] flat. */
+export interface RolloutShare {
+  size: number;
+  observations: Float32Array;
+  actions: Int32Array | Float32Array;
+  logProbs: Float32Array;
+  values: Float32Array;
+  advantages: Float32Array;
+  returns: Float32Array;
+}
+
+/** Finished episode summary for the charts and stop rules. */
+export interface EpisodeSummary {
+  car: number;
+  reward: number;
+  steps: number;
+  progress: number;
+  status: string;
+  lapTimeS: number | null;
+}
+
+export type CollectResult =
+  | {
+      ok: true;
+      share: RolloutShare;
+      episodes: EpisodeSummary[];
+      envSteps: number;
+      simulateMs: number;
+      actMs: number;
+      /** The best episode of this collect by progress: its path [m * 2] (x, y per step) and progress. */
+      best: { progress: number; path: Float32Array } | null;
+    }
+  | { ok: false; error: WorkerError };
+
+export interface CollectOptions {
+  minEpisodes: number;
+  maxSteps: number;
+  gamma: number;
+  gaeLambda: number;
+}
+
+export interface LearnerInit {
+  config: PpoConfig;
+  observationSize: number;
+  /** Discrete: number of actions; continuous: action dimensions. */
+  actionKind: { type: 'discrete'; n: number } | { type: 'box'; size: number };
+  /** Continue from these weights (clone), else seeded fresh weights. */
+  network: NetworkBlob | null;
+  wasmPaths: Record<string, string>;
+  /** Backends the learner may pick from, by measurement (default: all the browser has). */
+  backends?: string[];
+}
+
+export interface LearnerReady {
+  backend: string;
+  reason: string;
+  timingsMs: Record<string, number>;
+  network: NetworkBlob;
+}
+
+export interface UpdateResult {
+  losses: { policyLoss: number; valueLoss: number; entropy: number; approxKl: number; clipFraction: number; explainedVariance: number };
+  epochsRun: number;
+  samples: number;
+  updateMs: number;
+  weights: Float32Array;
+}
+
+export interface EvaluateRequest {
+  trials: number;
+  seed: number;
+  recordPaths: boolean;
+}
+
+export type EvaluateResult = { ok: true; trials: TrialResult[] } | { ok: false; error: WorkerError };

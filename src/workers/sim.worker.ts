@@ -1,0 +1,191 @@
+/**
+ * Sim worker: a share of the training cars. Holds a RacingVectorEnv, a copy of the policy for acting
+ * (tfjs-wasm, one batched forward pass per step) and the user's reward function, which therefore
+ * runs here and never on the page. Collects a rollout, computes GAE locally and hands the learner
+ * flat typed arrays as transferables. Also runs evaluations. Streams car poses at up to 30 Hz.
+ */
+import * as Comlink from 'comlink';
+import { Track } from '../track/track';
+import { RacingVectorEnv } from '../sim/racing-env';
+import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
+import { Rng } from '../sim/rng';
+import { spaceSize } from '../sim/spaces';
+import { compileJsReward } from '../reward/js-reward';
+import { RewardError } from '../reward/reward-function';
+import { selectBackend } from '../rl/backend';
+import { ActorCriticNetwork } from '../rl/networks';
+import { ActorCritic } from '../rl/policy';
+import { RolloutBuffer } from '../rl/rollout-buffer';
+import { collectRollout, type RolloutState } from '../rl/rollout';
+import { computeGae } from '../rl/gae';
+import { evaluatePolicy } from '../race/evaluate';
+import type { CollectOptions, CollectResult, EpisodeSummary, EvaluateRequest, EvaluateResult, SimInit, WorkerError } from './protocol';
+
+/** Fastest pose stream to the page, Hz. */
+const POSE_HZ = 30;
+
+type PoseSink = (workerIndex: number, poses: Float32Array) => void;
+
+/** Wraps the env to stream poses and keep each car's current path for the best-episode trail. */
+class ObservedEnv implements VectorEnv {
+  readonly numEnvs: number;
+  readonly singleObservationSpace;
+  readonly singleActionSpace;
+  private paths: number[][];
+  private lastEmit = 0;
+  best: { progress: number; path: Float32Array } | null = null;
+
+  constructor(
+    readonly inner: RacingVectorEnv,
+    private readonly workerIndex: number,
+    private readonly sink: PoseSink | null,
+  ) {
+    this.numEnvs = inner.numEnvs;
+    this.singleObservationSpace = inner.singleObservationSpace;
+    this.singleActionSpace = inner.singleActionSpace;
+    this.paths = Array.from({ length: inner.numEnvs }, () => []);
+  }
+
+  reset(options?: ResetOptions): { observations: Float32Array } {
+    this.paths.forEach((p) => (p.length = 0));
+    return this.inner.reset(options);
+  }
+
+  step(actions: Int32Array | Float32Array): VectorStepResult {
+    const r = this.inner.step(actions);
+    const poses = this.inner.poses();
+    const ended = new Set(r.episodes.map((e: EpisodeRecord) => e.envIndex));
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (!ended.has(i)) this.paths[i].push(poses[3 * i], poses[3 * i + 1]);
+    }
+    for (const e of r.episodes) {
+      const progress = Number(e.extra?.progress ?? 0);
+      if (!this.best || progress > this.best.progress) this.best = { progress, path: Float32Array.from(this.paths[e.envIndex]) };
+      this.paths[e.envIndex].length = 0;
+    }
+    const now = performance.now();
+    if (this.sink && now - this.lastEmit >= 1000 / POSE_HZ) {
+      this.lastEmit = now;
+      this.sink(this.workerIndex, poses);
+    }
+    return r;
+  }
+}
+
+function toWorkerError(e: unknown): WorkerError {
+  if (e instanceof RewardError) return { kind: e.kind, message: e.message, line: e.line };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { kind: err.name || 'Error', message: err.message, line: null };
+}
+
+export class SimWorker {
+  private init_: SimInit | null = null;
+  private env: ObservedEnv | null = null;
+  private policy: ActorCritic | null = null;
+  private buffer: RolloutBuffer | null = null;
+  private state: RolloutState | null = null;
+  private rng = new Rng(0);
+  private track: Track | null = null;
+
+  /**
+   * Builds the cars, compiles the reward function and the policy copy.
+   * @returns `{ok: false, error}` when the reward code does not compile.
+   */
+  async init(init: SimInit, onPoses?: PoseSink): Promise<{ ok: true; backend: string } | { ok: false; error: WorkerError }> {
+    try {
+      const backend = await selectBackend({ preferred: ['wasm', 'cpu'], measure: false, wasmPaths: init.wasmPaths });
+      this.init_ = init;
+      this.track = new Track(init.track);
+      const reward = compileJsReward(init.rewardCode);
+      const inner = new RacingVectorEnv({
+        track: this.track,
+        actionSpace: init.actionSpace,
+        reward,
+        numEnvs: init.numEnvs,
+        startFraction: init.startFraction,
+      });
+      this.env = new ObservedEnv(inner, init.workerIndex, onPoses ?? null);
+      this.policy?.dispose();
+      this.policy = new ActorCritic(ActorCriticNetwork.fromSerialized({ spec: init.network.spec as never, weightData: init.network.weights.slice().buffer }));
+      const actionSpace = inner.singleActionSpace;
+      this.buffer = new RolloutBuffer({
+        numEnvs: init.numEnvs,
+        obsSize: spaceSize(inner.singleObservationSpace),
+        actionSize: actionSpace.type === 'discrete' ? 1 : spaceSize(actionSpace),
+        discreteActions: actionSpace.type === 'discrete',
+      });
+      this.rng = new Rng(init.seed);
+      this.state = { observations: this.env.reset({ seed: init.seed }).observations };
+      return { ok: true, backend: backend.name };
+    } catch (e) {
+      return { ok: false, error: toWorkerError(e) };
+    }
+  }
+
+  /** Replaces the acting policy's weights (flat float32, after each update). */
+  setWeights(weights: Float32Array): void {
+    if (!this.policy) throw new Error('SimWorker.setWeights before init');
+    this.policy.network.setWeights(weights);
+  }
+
+  /** Collects this worker's share of an iteration and computes its advantages and returns. */
+  async collect(options: CollectOptions): Promise<CollectResult> {
+    const { env, policy, buffer, state } = this;
+    if (!env || !policy || !buffer || !state || !this.init_) return { ok: false, error: { kind: 'Error', message: 'SimWorker.collect before init', line: null } };
+    try {
+      env.best = null;
+      const r = await collectRollout(env, policy, buffer, state, { minEpisodes: options.minEpisodes, maxSteps: options.maxSteps, gamma: options.gamma, rng: this.rng });
+      const b = buffer.flatten();
+      const { advantages, returns } = computeGae({
+        rewards: b.rewards,
+        values: b.values,
+        dones: b.dones,
+        lastValues: r.lastValues,
+        gamma: options.gamma,
+        gaeLambda: options.gaeLambda,
+        numSteps: r.steps,
+        numEnvs: env.numEnvs,
+      });
+      const share = {
+        size: b.size,
+        observations: b.observations.slice(0, b.size * buffer.obsSize),
+        actions: b.actions.slice(0, b.size * buffer.actionSize),
+        logProbs: b.logProbs.slice(0, b.size),
+        values: b.values.slice(0, b.size),
+        advantages,
+        returns,
+      };
+      const first = this.init_.firstCar;
+      const episodes: EpisodeSummary[] = r.episodes.map((e) => ({
+        car: first + e.envIndex,
+        reward: e.episodicReturn,
+        steps: e.episodicLength,
+        progress: Number(e.extra?.progress ?? 0),
+        status: String(e.extra?.status ?? ''),
+        lapTimeS: (e.extra?.lapTimeS as number | null) ?? null,
+      }));
+      const best = env.best as ObservedEnv['best']; // set by env.step during the rollout
+      const result: CollectResult = { ok: true, share, episodes, envSteps: r.envSteps, simulateMs: r.simulateMs, actMs: r.actMs, best };
+      const transfer = [share.observations.buffer, share.actions.buffer, share.logProbs.buffer, share.values.buffer, share.advantages.buffer, share.returns.buffer];
+      if (best) transfer.push(best.path.buffer);
+      return Comlink.transfer(result, transfer as ArrayBuffer[]);
+    } catch (e) {
+      return { ok: false, error: toWorkerError(e) };
+    }
+  }
+
+  /** DeepRacer time-trial evaluation of the current weights from the start line. */
+  async evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
+    if (!this.policy || !this.track || !this.init_) return { ok: false, error: { kind: 'Error', message: 'SimWorker.evaluate before init', line: null } };
+    try {
+      const trials = await evaluatePolicy(this.policy, { track: this.track, actionSpace: this.init_.actionSpace, trials: req.trials, seed: req.seed, recordPaths: req.recordPaths });
+      const buffers: ArrayBuffer[] = [];
+      for (const t of trials) if (t.path) buffers.push(t.path.buffer as ArrayBuffer);
+      return Comlink.transfer({ ok: true, trials }, buffers);
+    } catch (e) {
+      return { ok: false, error: toWorkerError(e) };
+    }
+  }
+}
+
+Comlink.expose(new SimWorker());
