@@ -8,7 +8,7 @@ import { Rng } from '../sim/rng';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from '../sim/spaces';
 import { SyncVectorEnv } from '../sim/sync-vector-env';
 import type { PpoConfig } from './config';
-import { PpoTrainer } from './ppo';
+import { PpoTrainer, type GradientMode } from './ppo';
 
 /** Random observations in [-1, 1], zero reward, episodes of `episodeLength` steps. */
 class NoiseEnv implements Env {
@@ -47,6 +47,8 @@ export interface PpoBenchmarkOptions {
   /** Iterations to time after one warm-up iteration. */
   iterations?: number;
   config?: Partial<PpoConfig>;
+  /** Gradient path to time (default 'auto'). */
+  gradientMode?: GradientMode;
 }
 
 export interface PpoBenchmarkResult {
@@ -71,7 +73,7 @@ export async function benchmarkPpo(options: PpoBenchmarkOptions = {}): Promise<P
   const numSteps = options.numSteps ?? 375;
   const vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => new NoiseEnv(obsSize, options.numActions ?? 10, 200)));
   const trainer = new PpoTrainer(vec, { numEnvs, numSteps, ...options.config });
-  await trainer.init();
+  await trainer.init({ gradientMode: options.gradientMode });
   await trainer.iteration(); // warm-up: kernel set-up, buffer growth
   const iterations = options.iterations ?? 2;
   let updateMs = 0;

@@ -57,6 +57,18 @@ export interface NetworkOutput {
   value: tf.Tensor1D;
 }
 
+/**
+ * What a forward pass recorded for a hand-written backward pass (`backprop.ts`): the per-layer weight
+ * tensors it used and, per tower, the input of every dense layer (observations, then each hidden activation).
+ */
+export interface ForwardTrace {
+  weights: tf.Tensor[];
+  /** [n, width] float32 per dense layer of the policy tower, in order. */
+  policyInputs: tf.Tensor2D[];
+  /** [n, width] float32 per dense layer of the value tower, in order. */
+  valueInputs: tf.Tensor2D[];
+}
+
 /** The spec and the flat weights, for storage and for sending to a worker (transfer `weightData`). */
 export interface SerializedNetwork {
   spec: NetworkSpec;
@@ -173,49 +185,54 @@ export class ActorCriticNetwork {
     return this.params;
   }
 
-  /** Differentiable forward pass (views split from the variable inside the tape). @param obs [n, obsSize]. */
-  forward(obs: tf.Tensor2D): NetworkOutput {
+  /**
+   * Differentiable forward pass (views split from the variable inside the tape). @param obs [n, obsSize].
+   * @param trace when given, filled with what `backprop.ts` needs to differentiate by hand.
+   */
+  forward(obs: tf.Tensor2D, trace?: ForwardTrace): NetworkOutput {
+    const weights = this.weightTensors();
+    if (trace) trace.weights = weights;
+    return this.run(obs, weights, trace);
+  }
+
+  /** Per-layer tensors split from the flat variable, `layout` order (1-D ones need no reshape: every op counts on wasm). */
+  weightTensors(): tf.Tensor[] {
     const parts = tf.split(this.params, this.layout.map((p) => p.size));
-    return this.run(obs, parts.map((t, i) => t.reshape(this.layout[i].shape)));
+    return parts.map((t, i) => (this.layout[i].shape.length === 1 ? t : t.reshape(this.layout[i].shape)));
   }
 
   /** Inference forward pass with cached views; do not take gradients through it. @param obs [n, obsSize]. */
   predict(obs: tf.Tensor2D): NetworkOutput {
-    if (this.views === null) {
-      const parts = tf.split(this.params, this.layout.map((p) => p.size));
-      this.views = parts.map((t, i) => {
-        const v = tf.keep(t.reshape(this.layout[i].shape));
-        t.dispose();
-        return v;
-      });
-    }
+    if (this.views === null) this.views = tf.tidy(() => this.weightTensors().map((t) => tf.keep(t)));
     return this.run(obs, this.views);
   }
 
-  private run(obs: tf.Tensor2D, w: tf.Tensor[]): NetworkOutput {
+  private run(obs: tf.Tensor2D, w: tf.Tensor[], trace?: ForwardTrace): NetworkOutput {
     if (obs.shape[1] !== this.spec.observationSize) {
       throw new Error(`ActorCriticNetwork: observations have ${obs.shape[1]} features, the network expects ${this.spec.observationSize}`);
     }
     let k = 0;
-    const tower = (): tf.Tensor2D => {
+    const tower = (inputs: tf.Tensor2D[] | undefined): tf.Tensor2D => {
       let h = obs;
       for (let i = 0; i < this.spec.hiddenSizes.length; i++) {
+        inputs?.push(h);
         // The first layer reads observations, which need no gradient.
         h = activate(dense(h, w[k] as tf.Tensor2D, w[k + 1] as tf.Tensor1D, i > 0), this.spec.activation);
         k += 2;
       }
+      inputs?.push(h);
       const out = dense(h, w[k] as tf.Tensor2D, w[k + 1] as tf.Tensor1D);
       k += 2;
       return out;
     };
-    const head = tower();
+    const head = tower(trace?.policyInputs);
     const out: Partial<NetworkOutput> = {};
     if (this.spec.head.type === 'discrete') out.logits = head;
     else {
       out.mean = head;
       out.logStd = tf.clipByValue(w[k++], LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor1D;
     }
-    out.value = tf.reshape(tower(), [obs.shape[0]]) as tf.Tensor1D;
+    out.value = tf.reshape(tower(trace?.valueInputs), [obs.shape[0]]) as tf.Tensor1D;
     return out as NetworkOutput;
   }
 

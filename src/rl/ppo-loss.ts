@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ValueLossType } from './config';
+import { constantScalar as c } from './layers';
 
 export interface PpoLossInput {
   /** [B] float32, log π_θ(a|s) under the current weights (differentiable). */
@@ -52,7 +53,7 @@ export interface PpoLossOutput {
 /** Per-sample value loss: Huber (δ = 1, `tf.losses.huberLoss`) or ½·squared error. [B] float32. */
 function valueLossPerSample(pred: tf.Tensor1D, target: tf.Tensor1D, type: ValueLossType): tf.Tensor1D {
   if (type === 'huber') return tf.losses.huberLoss(target, pred, undefined, 1, tf.Reduction.NONE) as tf.Tensor1D;
-  return tf.mul(tf.squaredDifference(pred, target), 0.5) as tf.Tensor1D;
+  return tf.mul(tf.squaredDifference(pred, target), c(0.5)) as tf.Tensor1D;
 }
 
 /**
@@ -64,15 +65,15 @@ export function ppoLoss(input: PpoLossInput, options: PpoLossOptions): PpoLossOu
   const { clipRange } = options;
   const logRatio = tf.sub(input.newLogProbs, input.oldLogProbs);
   const ratio = tf.exp(logRatio);
-  const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
-  const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), 'float32')) as tf.Scalar;
+  const approxKl = tf.mean(tf.sub(tf.sub(ratio, c(1)), logRatio)) as tf.Scalar;
+  const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, c(1))), c(clipRange)), 'float32')) as tf.Scalar;
 
   let adv: tf.Tensor1D = input.advantages;
   const batch = adv.shape[0];
   if (options.normalizeAdvantages && batch > 1) {
     const { mean, variance } = tf.moments(adv);
-    const std = tf.sqrt(tf.mul(variance, batch / (batch - 1)));
-    adv = tf.div(tf.sub(adv, mean), tf.add(std, 1e-8)) as tf.Tensor1D;
+    const std = tf.sqrt(tf.mul(variance, c(batch / (batch - 1))));
+    adv = tf.div(tf.sub(adv, mean), tf.add(std, c(1e-8))) as tf.Tensor1D;
   }
   const negAdv = tf.neg(adv);
   const pg1 = tf.mul(negAdv, ratio);
@@ -86,6 +87,6 @@ export function ppoLoss(input: PpoLossInput, options: PpoLossOptions): PpoLossOu
   }
   const valueLoss = tf.mean(perSample) as tf.Scalar;
   const entropy = tf.mean(input.entropy) as tf.Scalar;
-  const loss = tf.add(tf.sub(policyLoss, tf.mul(entropy, options.entropyCoef)), tf.mul(valueLoss, options.valueCoef)) as tf.Scalar;
+  const loss = tf.add(tf.sub(policyLoss, tf.mul(entropy, c(options.entropyCoef))), tf.mul(valueLoss, c(options.valueCoef))) as tf.Scalar;
   return { loss, policyLoss, valueLoss, entropy, approxKl, clipFraction };
 }

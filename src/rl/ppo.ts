@@ -13,13 +13,14 @@ import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
 import { resolvePpoConfig, type PpoConfig } from './config';
 import { computeGae } from './gae';
-import { Adam, clipByGlobalNorm } from './optimizer';
+import { Adam } from './optimizer';
 import { ActorCritic } from './policy';
-import { ppoLoss } from './ppo-loss';
+import { autodiffStep, manualStep, METRIC_NAMES, resolveGradientMode, type GradientMode } from './ppo-step';
 import { collectRollout, startRollouts, type RolloutState } from './rollout';
 import { RolloutBuffer, type RolloutBatch } from './rollout-buffer';
 
 export { ppoLoss, type PpoLossInput, type PpoLossOptions, type PpoLossOutput } from './ppo-loss';
+export type { GradientMode } from './ppo-step';
 
 /** Loss diagnostics of one iteration: means over all its minibatches (CleanRL `losses/*`). */
 export interface LossMetrics {
@@ -55,9 +56,6 @@ export interface IterationMetrics {
   timings: { simulateMs: number; actMs: number; updateMs: number };
 }
 
-/** The five per-minibatch diagnostics, in the order they are stacked. */
-const METRIC_NAMES = ['policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const;
-
 /** 1 − Var(y − ŷ)/Var(y) (CleanRL `explained_variance`). NaN when Var(y) = 0. */
 export function explainedVariance(predicted: Float32Array, target: Float32Array): number {
   const n = target.length;
@@ -91,6 +89,12 @@ export function permutation(n: number, rng: Rng): Int32Array {
   return p;
 }
 
+/** Runs one epoch of minibatch steps over a permutation of the batch; returns per-minibatch diagnostics. */
+interface EpochRunner {
+  epoch(order: Int32Array): Promise<number[][]>;
+  dispose(): void;
+}
+
 export class PpoTrainer {
   readonly config: PpoConfig;
   readonly vecEnv: VectorEnv;
@@ -105,6 +109,8 @@ export class PpoTrainer {
   private readonly actionRng: Rng;
   private readonly shuffleRng: Rng;
   private readonly weightSeed: number;
+  /** How minibatch gradients are computed (`ppo-step.ts`); resolved from the backend in `init`. */
+  gradientMode: 'autodiff' | 'manual' = 'autodiff';
 
   /** @throws Error for an invalid config or when `config.numEnvs` differs from the env's. */
   constructor(vecEnv: VectorEnv, config: Partial<PpoConfig> = {}) {
@@ -129,12 +135,15 @@ export class PpoTrainer {
    * Builds the policy (seeded weights, or `options.policy` to continue training one), the optimizer and
    * the rollout buffer, and resets the env with `config.seed`.
    * @param options.backend a tfjs backend to activate first (else the active one is used).
+   * @param options.gradientMode 'auto' (default): host-side loss with a hand-written backward pass on
+   *   wasm/cpu, tf autodiff on GPU backends; or force one (both compute the same update).
    */
-  async init(options: { backend?: string; policy?: ActorCritic } = {}): Promise<void> {
+  async init(options: { backend?: string; policy?: ActorCritic; gradientMode?: GradientMode } = {}): Promise<void> {
     if (options.backend !== undefined && !(await tf.setBackend(options.backend))) {
       throw new Error(`PpoTrainer.init: backend '${options.backend}' did not initialise`);
     }
     await tf.ready();
+    this.gradientMode = resolveGradientMode(options.gradientMode ?? 'auto');
     const { config, vecEnv } = this;
     const observationSpace = vecEnv.singleObservationSpace;
     const actionSpace = vecEnv.singleActionSpace;
@@ -212,14 +221,70 @@ export class PpoTrainer {
   /**
    * `updateEpochs` passes over the batch in shuffled minibatches of `minibatchSize`; the last minibatch
    * of a pass takes the remainder (N mod minibatchSize samples) rather than dropping it, as SB3 does.
-   * Each minibatch is one `tf.tidy`; diagnostics stay on the device until one read at the end (plus
-   * one per epoch when `targetKl` is set).
+   * Each minibatch is one `tf.tidy` (see `ppo-step.ts` for the two gradient modes). In autodiff mode the
+   * diagnostics stay on the device until one read per epoch.
    */
   private async update(batch: RolloutBatch, advantages: Float32Array, returns: Float32Array): Promise<{ means: Omit<LossMetrics, 'explainedVariance'>; epochsRun: number }> {
     const { config } = this;
+    const minibatches = this.gradientMode === 'manual' ? this.manualMinibatches(batch, advantages, returns) : this.autodiffMinibatches(batch, advantages, returns);
+    const perMinibatch: number[][] = []; // [METRIC_NAMES] per minibatch
+    let epochsRun = 0;
+    for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
+      const order = permutation(batch.size, this.shuffleRng);
+      const epochMetrics = await minibatches.epoch(order);
+      perMinibatch.push(...epochMetrics);
+      epochsRun++;
+      const kl = epochMetrics.reduce((a, m) => a + m[METRIC_NAMES.indexOf('approxKl')], 0) / epochMetrics.length;
+      if (config.targetKl !== null && kl > config.targetKl) break;
+    }
+    minibatches.dispose();
+    const mean = (i: number) => perMinibatch.reduce((a, m) => a + m[i], 0) / perMinibatch.length;
+    const [policyLoss, valueLoss, entropy, approxKl, clipFraction] = METRIC_NAMES.map((_, i) => mean(i));
+    return { means: { policyLoss, valueLoss, entropy, approxKl, clipFraction }, epochsRun };
+  }
+
+  /** Minibatch steps with the loss on the host: rows are copied into reused buffers, no gathers. */
+  private manualMinibatches(batch: RolloutBatch, advantages: Float32Array, returns: Float32Array): EpochRunner {
+    const { config } = this;
     const policy = this.policy;
     const optimizer = this.optimizer!;
-    const network = policy.network;
+    const obsSize = policy.observationSize;
+    const a = policy.discrete ? 1 : policy.actionSize;
+    const m = config.minibatchSize;
+    const observations = new Float32Array(m * obsSize); // [B, obsSize]
+    const actions = policy.discrete ? new Int32Array(m) : new Float32Array(m * a); // [B] or [B, k]
+    const oldLogProbs = new Float32Array(m); // [B] each
+    const oldValues = new Float32Array(m);
+    const mbAdvantages = new Float32Array(m);
+    const mbReturns = new Float32Array(m);
+    return {
+      epoch: async (order) => {
+        const out: number[][] = [];
+        for (let start = 0; start < batch.size; start += m) {
+          const size = Math.min(m, batch.size - start);
+          for (let r = 0; r < size; r++) {
+            const i = order[start + r];
+            observations.set(batch.observations.subarray(i * obsSize, (i + 1) * obsSize), r * obsSize);
+            actions.set(batch.actions.subarray(i * a, (i + 1) * a), r * a);
+            oldLogProbs[r] = batch.logProbs[i];
+            oldValues[r] = batch.values[i];
+            mbAdvantages[r] = advantages[i];
+            mbReturns[r] = returns[i];
+          }
+          const mb = { size, actions, oldLogProbs, oldValues, advantages: mbAdvantages, returns: mbReturns };
+          out.push(tf.tidy(() => manualStep(policy, optimizer, observations.subarray(0, size * obsSize), mb, config)));
+        }
+        return out;
+      },
+      dispose: () => {},
+    };
+  }
+
+  /** Minibatch steps entirely on the device: the batch is uploaded once and gathered per minibatch. */
+  private autodiffMinibatches(batch: RolloutBatch, advantages: Float32Array, returns: Float32Array): EpochRunner {
+    const { config } = this;
+    const policy = this.policy;
+    const optimizer = this.optimizer!;
     const n = batch.size;
     const data = tf.tidy(() => ({
       observations: tf.tensor2d(batch.observations, [n, policy.observationSize], 'float32'),
@@ -229,66 +294,34 @@ export class PpoTrainer {
       advantages: tf.tensor1d(advantages, 'float32'),
       returns: tf.tensor1d(returns, 'float32'),
     }));
-    const lossOptions = { ...config };
-    const perMinibatch: tf.Tensor1D[] = []; // each [5] float32, METRIC_NAMES order
-    let epochsRun = 0;
-    try {
-      for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
-        const order = tf.tensor1d(permutation(n, this.shuffleRng), 'int32');
-        const epochStart = perMinibatch.length;
+    return {
+      epoch: async (order) => {
+        const orderTensor = tf.tensor1d(order, 'int32');
+        const metrics: tf.Tensor1D[] = []; // [5] float32 each
         for (let start = 0; start < n; start += config.minibatchSize) {
           const size = Math.min(config.minibatchSize, n - start);
-          const metrics = tf.tidy(() => {
-            const idx = tf.slice(order, start, size);
-            const mb = {
-              observations: tf.gather(data.observations, idx),
-              actions: tf.gather(data.actions, idx),
-              logProbs: tf.gather(data.logProbs, idx),
-              values: tf.gather(data.values, idx),
-              advantages: tf.gather(data.advantages, idx),
-              returns: tf.gather(data.returns, idx),
-            };
-            const kept: { metrics?: tf.Tensor1D } = {}; // survives the gradient tape's own tidy
-            const { grads } = tf.variableGrads(() => {
-              const evaluated = policy.evaluateActions(mb.observations, mb.actions);
-              const out = ppoLoss(
-                {
-                  newLogProbs: evaluated.logProbs,
-                  oldLogProbs: mb.logProbs,
-                  advantages: mb.advantages,
-                  entropy: evaluated.entropy,
-                  newValues: evaluated.values,
-                  oldValues: mb.values,
-                  returns: mb.returns,
-                },
-                lossOptions,
-              );
-              kept.metrics = tf.keep(tf.stack(METRIC_NAMES.map((k) => out[k])) as tf.Tensor1D);
-              return out.loss;
-            }, [network.trainableVariable]);
-            const { clipped } = clipByGlobalNorm(grads[network.trainableVariable.name] as tf.Tensor1D, config.maxGradNorm);
-            network.applyUpdate(optimizer.computeUpdate(clipped));
-            return kept.metrics!;
-          });
-          perMinibatch.push(metrics);
+          metrics.push(
+            tf.tidy(() => {
+              const idx = tf.slice(orderTensor, start, size);
+              const mb = {
+                observations: tf.gather(data.observations, idx),
+                actions: tf.gather(data.actions, idx),
+                logProbs: tf.gather(data.logProbs, idx),
+                values: tf.gather(data.values, idx),
+                advantages: tf.gather(data.advantages, idx),
+                returns: tf.gather(data.returns, idx),
+              };
+              return autodiffStep(policy, optimizer, mb, config);
+            }),
+          );
         }
-        order.dispose();
-        epochsRun++;
-        if (config.targetKl !== null) {
-          const kl = tf.tidy(() => tf.mean(tf.stack(perMinibatch.slice(epochStart)), 0).gather(METRIC_NAMES.indexOf('approxKl')));
-          const value = (await kl.data())[0];
-          kl.dispose();
-          if (value > config.targetKl) break;
-        }
-      }
-      const meanTensor = tf.tidy(() => tf.mean(tf.stack(perMinibatch), 0));
-      const m = await meanTensor.data();
-      meanTensor.dispose();
-      return { means: { policyLoss: m[0], valueLoss: m[1], entropy: m[2], approxKl: m[3], clipFraction: m[4] }, epochsRun };
-    } finally {
-      perMinibatch.forEach((t) => t.dispose());
-      Object.values(data).forEach((t) => t.dispose());
-    }
+        const stacked = tf.stack(metrics) as tf.Tensor2D;
+        const values = (await stacked.array()) as number[][]; // the epoch's one read
+        [orderTensor, stacked, ...metrics].forEach((t) => t.dispose());
+        return values;
+      },
+      dispose: () => Object.values(data).forEach((t) => t.dispose()),
+    };
   }
 
   /** Frees the policy and the optimizer state (the env belongs to the caller). */

@@ -70,7 +70,7 @@ export class SyncVectorEnv implements VectorEnv {
     const episodes: EpisodeRecord[] = [];
     for (let i = 0; i < n; i++) {
       const env = this.envs[i];
-      const action = this.actionSize === 1 && this.singleActionSpace.type === 'discrete' ? actions[i] : actions.slice(i * this.actionSize, (i + 1) * this.actionSize) as Float32Array;
+      const action = this.singleActionSpace.type === 'discrete' ? actions[i] : (actions.slice(i * this.actionSize, (i + 1) * this.actionSize) as Float32Array);
       const r = env.step(action);
       rewards[i] = r.reward;
       terminated[i] = r.terminated ? 1 : 0;

@@ -37,6 +37,13 @@ class Target implements Env {
 describe('PpoTrainer', () => {
   beforeAll(initTf);
 
+  it('computes gradients by hand on wasm unless told otherwise', async () => {
+    const trainer = new PpoTrainer(cartPoles(2), { numEnvs: 2 });
+    await trainer.init();
+    expect(trainer.gradientMode).toBe('manual');
+    trainer.dispose();
+  });
+
   it('is deterministic: the same seed gives identical first-iteration metrics and weights', async () => {
     const a = await firstIteration({ seed: 7 });
     const b = await firstIteration({ seed: 7 });
@@ -76,10 +83,11 @@ describe('PpoTrainer', () => {
     expect(() => new PpoTrainer(cartPoles(2), { numEnvs: 8 })).toThrow(/config.numEnvs is 8 but the vector env has 2 envs/);
   });
 
-  it('learns a one-step continuous target with the Gaussian head', async () => {
+  it.each(['manual', 'autodiff'] as const)('learns a one-step continuous target with the Gaussian head (%s gradients)', async (gradientMode) => {
     const vec = new SyncVectorEnv(Array.from({ length: 8 }, () => new Target()));
     const trainer = new PpoTrainer(vec, { numEnvs: 8, numSteps: 16, minibatchSize: 32, updateEpochs: 4, learningRate: 3e-3, entropyCoef: 0, hiddenSizes: [16], seed: 3 });
-    await trainer.init();
+    await trainer.init({ gradientMode });
+    expect(trainer.gradientMode).toBe(gradientMode);
     let last: IterationMetrics | null = null;
     for (let i = 0; i < 30; i++) last = await trainer.iteration();
     const greedy = await trainer.policy.act(Float32Array.from([1]), 1, { deterministic: true });
