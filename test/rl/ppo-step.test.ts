@@ -102,3 +102,34 @@ describe('manual gradient (host loss + hand-written backward) equals tf autodiff
   it('Gaussian head, tanh, Huber with value clipping', () => compare(box([2], -1, 1), { activation: 'tanh', valueLoss: 'huber', clipValueLoss: true, entropyCoef: 0.02 }));
   it('Gaussian head, relu, MSE', () => compare(box([2], -1, 1), { activation: 'relu', valueLoss: 'mse', entropyCoef: 0 }));
 });
+
+describe('ppoLossGradient', () => {
+  it('reads only the first B rows of reused, longer buffers (the last minibatch of an epoch is partial)', () => {
+    const rng = new Rng(2);
+    const size = 5;
+    const k = 3;
+    const pad = (a: number[], extra: number) => Float32Array.from([...a, ...Array.from({ length: extra }, () => 100 * rng.normal())]);
+    const rows = (n: number) => Array.from({ length: n }, () => rng.normal());
+    const head = rows(size * k);
+    const values = rows(size);
+    const actions = [0, 2, 1, 1, 0];
+    const mb = { oldLogProbs: rows(size), advantages: rows(size), oldValues: rows(size), returns: rows(size) };
+    const options = resolvePpoConfig({ clipValueLoss: true });
+    const exact = ppoLossGradient({ head, values }, { size, actions, ...mb }, { discrete: true, k }, options);
+    const padded = ppoLossGradient(
+      { head, values },
+      {
+        size,
+        actions: Int32Array.from([...actions, 2, 2, 2]),
+        oldLogProbs: pad(mb.oldLogProbs, 3),
+        advantages: pad(mb.advantages, 3),
+        oldValues: pad(mb.oldValues, 3),
+        returns: pad(mb.returns, 3),
+      },
+      { discrete: true, k },
+      options,
+    );
+    expect(padded.loss).toBeCloseTo(exact.loss, 5);
+    expect(Array.from(padded.dHead)).toEqual(Array.from(exact.dHead).map((v) => expect.closeTo(v, 6)));
+  });
+});
