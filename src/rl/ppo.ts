@@ -13,22 +13,18 @@ import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
 import { resolvePpoConfig, type PpoConfig } from './config';
 import { computeGae } from './gae';
-import { Adam } from './optimizer';
 import { ActorCritic } from './policy';
-import { autodiffStep, manualStep, METRIC_NAMES, resolveGradientMode, type GradientMode } from './ppo-step';
+import { PpoLearner, type UpdateMeans } from './learner';
+import type { GradientMode } from './ppo-step';
 import { collectRollout, startRollouts, type RolloutState } from './rollout';
-import { RolloutBuffer, type RolloutBatch } from './rollout-buffer';
+import { RolloutBuffer } from './rollout-buffer';
 
 export { ppoLoss, type PpoLossInput, type PpoLossOptions, type PpoLossOutput } from './ppo-loss';
 export type { GradientMode } from './ppo-step';
+export { permutation, PpoLearner } from './learner';
 
 /** Loss diagnostics of one iteration: means over all its minibatches (CleanRL `losses/*`). */
-export interface LossMetrics {
-  policyLoss: number;
-  valueLoss: number;
-  entropy: number;
-  approxKl: number;
-  clipFraction: number;
+export interface LossMetrics extends UpdateMeans {
   /** 1 − Var(returns − values)/Var(returns) over the rollout, before the update; NaN when Var(returns) = 0. */
   explainedVariance: number;
 }
@@ -76,25 +72,6 @@ export function explainedVariance(predicted: Float32Array, target: Float32Array)
   return vy === 0 ? NaN : 1 - vd / vy;
 }
 
-/** A uniformly random permutation of 0..n−1 (Fisher–Yates with the seeded `rng`). */
-export function permutation(n: number, rng: Rng): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
-}
-
-/** Runs one epoch of minibatch steps over a permutation of the batch; returns per-minibatch diagnostics. */
-interface EpochRunner {
-  epoch(order: Int32Array): Promise<number[][]>;
-  dispose(): void;
-}
-
 export class PpoTrainer {
   readonly config: PpoConfig;
   readonly vecEnv: VectorEnv;
@@ -103,14 +80,12 @@ export class PpoTrainer {
   /** Env steps done over all envs. */
   globalStep = 0;
   private policyRef: ActorCritic | null = null;
-  private optimizer: Adam | null = null;
+  private learnerRef: PpoLearner | null = null;
   private buffer: RolloutBuffer | null = null;
   private state: RolloutState | null = null;
   private readonly actionRng: Rng;
   private readonly shuffleRng: Rng;
   private readonly weightSeed: number;
-  /** How minibatch gradients are computed (`ppo-step.ts`); resolved from the backend in `init`. */
-  gradientMode: 'autodiff' | 'manual' = 'autodiff';
 
   /** @throws Error for an invalid config or when `config.numEnvs` differs from the env's. */
   constructor(vecEnv: VectorEnv, config: Partial<PpoConfig> = {}) {
@@ -123,6 +98,12 @@ export class PpoTrainer {
     this.weightSeed = root.nextUint32();
     this.actionRng = root.fork();
     this.shuffleRng = root.fork();
+  }
+
+  /** How minibatch gradients are computed (`ppo-step.ts`), resolved from the backend in `init`. */
+  get gradientMode(): 'autodiff' | 'manual' {
+    if (this.learnerRef === null) throw new Error('PpoTrainer: call init() first');
+    return this.learnerRef.gradientMode;
   }
 
   /** The policy being trained. @throws Error before `init()`. */
@@ -143,13 +124,12 @@ export class PpoTrainer {
       throw new Error(`PpoTrainer.init: backend '${options.backend}' did not initialise`);
     }
     await tf.ready();
-    this.gradientMode = resolveGradientMode(options.gradientMode ?? 'auto');
     const { config, vecEnv } = this;
     const observationSpace = vecEnv.singleObservationSpace;
     const actionSpace = vecEnv.singleActionSpace;
     this.policyRef =
       options.policy ?? ActorCritic.create(observationSpace, actionSpace, { hiddenSizes: config.hiddenSizes, activation: config.activation, seed: this.weightSeed });
-    this.optimizer = new Adam(this.policy.network.numParams, { learningRate: config.learningRate, beta1: 0.9, beta2: 0.999, epsilon: config.adamEpsilon });
+    this.learnerRef = new PpoLearner(config, this.policy, this.shuffleRng, options.gradientMode ?? 'auto');
     this.buffer = new RolloutBuffer({
       numEnvs: vecEnv.numEnvs,
       obsSize: spaceSize(observationSpace),
@@ -169,11 +149,11 @@ export class PpoTrainer {
 
   /** One policy-updating iteration: rollout, GAE, update. @throws Error before `init()`. */
   async iteration(): Promise<IterationMetrics> {
-    if (!this.buffer || !this.state || !this.optimizer) throw new Error('PpoTrainer.iteration: call init() first');
+    if (!this.buffer || !this.state || !this.learnerRef) throw new Error('PpoTrainer.iteration: call init() first');
     const { config } = this;
     const start = performance.now();
     const learningRate = this.learningRateAt(this.globalStep);
-    this.optimizer.learningRate = learningRate;
+    this.learnerRef.optimizer.learningRate = learningRate;
 
     const rollout = await collectRollout(this.vecEnv, this.policy, this.buffer, this.state, {
       numSteps: config.numSteps,
@@ -197,7 +177,7 @@ export class PpoTrainer {
     });
 
     const t0 = performance.now();
-    const { means, epochsRun } = await this.update(batch, advantages, returns);
+    const { means, epochsRun } = await this.learnerRef.update(batch, advantages, returns);
     const updateMs = performance.now() - t0;
     this.iterationCount++;
 
@@ -218,117 +198,11 @@ export class PpoTrainer {
     };
   }
 
-  /**
-   * `updateEpochs` passes over the batch in shuffled minibatches of `minibatchSize`; the last minibatch
-   * of a pass takes the remainder (N mod minibatchSize samples) rather than dropping it, as SB3 does.
-   * Each minibatch is one `tf.tidy` (see `ppo-step.ts` for the two gradient modes). In autodiff mode the
-   * diagnostics stay on the device until one read per epoch.
-   */
-  private async update(batch: RolloutBatch, advantages: Float32Array, returns: Float32Array): Promise<{ means: Omit<LossMetrics, 'explainedVariance'>; epochsRun: number }> {
-    const { config } = this;
-    const minibatches = this.gradientMode === 'manual' ? this.manualMinibatches(batch, advantages, returns) : this.autodiffMinibatches(batch, advantages, returns);
-    const perMinibatch: number[][] = []; // [METRIC_NAMES] per minibatch
-    let epochsRun = 0;
-    for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
-      const order = permutation(batch.size, this.shuffleRng);
-      const epochMetrics = await minibatches.epoch(order);
-      perMinibatch.push(...epochMetrics);
-      epochsRun++;
-      const kl = epochMetrics.reduce((a, m) => a + m[METRIC_NAMES.indexOf('approxKl')], 0) / epochMetrics.length;
-      if (config.targetKl !== null && kl > config.targetKl) break;
-    }
-    minibatches.dispose();
-    const mean = (i: number) => perMinibatch.reduce((a, m) => a + m[i], 0) / perMinibatch.length;
-    const [policyLoss, valueLoss, entropy, approxKl, clipFraction] = METRIC_NAMES.map((_, i) => mean(i));
-    return { means: { policyLoss, valueLoss, entropy, approxKl, clipFraction }, epochsRun };
-  }
-
-  /** Minibatch steps with the loss on the host: rows are copied into reused buffers, no gathers. */
-  private manualMinibatches(batch: RolloutBatch, advantages: Float32Array, returns: Float32Array): EpochRunner {
-    const { config } = this;
-    const policy = this.policy;
-    const optimizer = this.optimizer!;
-    const obsSize = policy.observationSize;
-    const a = policy.discrete ? 1 : policy.actionSize;
-    const m = config.minibatchSize;
-    const observations = new Float32Array(m * obsSize); // [B, obsSize]
-    const actions = policy.discrete ? new Int32Array(m) : new Float32Array(m * a); // [B] or [B, k]
-    const oldLogProbs = new Float32Array(m); // [B] each
-    const oldValues = new Float32Array(m);
-    const mbAdvantages = new Float32Array(m);
-    const mbReturns = new Float32Array(m);
-    return {
-      epoch: async (order) => {
-        const out: number[][] = [];
-        for (let start = 0; start < batch.size; start += m) {
-          const size = Math.min(m, batch.size - start);
-          for (let r = 0; r < size; r++) {
-            const i = order[start + r];
-            observations.set(batch.observations.subarray(i * obsSize, (i + 1) * obsSize), r * obsSize);
-            actions.set(batch.actions.subarray(i * a, (i + 1) * a), r * a);
-            oldLogProbs[r] = batch.logProbs[i];
-            oldValues[r] = batch.values[i];
-            mbAdvantages[r] = advantages[i];
-            mbReturns[r] = returns[i];
-          }
-          const mb = { size, actions, oldLogProbs, oldValues, advantages: mbAdvantages, returns: mbReturns };
-          out.push(tf.tidy(() => manualStep(policy, optimizer, observations.subarray(0, size * obsSize), mb, config)));
-        }
-        return out;
-      },
-      dispose: () => {},
-    };
-  }
-
-  /** Minibatch steps entirely on the device: the batch is uploaded once and gathered per minibatch. */
-  private autodiffMinibatches(batch: RolloutBatch, advantages: Float32Array, returns: Float32Array): EpochRunner {
-    const { config } = this;
-    const policy = this.policy;
-    const optimizer = this.optimizer!;
-    const n = batch.size;
-    const data = tf.tidy(() => ({
-      observations: tf.tensor2d(batch.observations, [n, policy.observationSize], 'float32'),
-      actions: policy.discrete ? tf.tensor1d(batch.actions as Int32Array, 'int32') : tf.tensor2d(batch.actions as Float32Array, [n, policy.actionSize], 'float32'),
-      logProbs: tf.tensor1d(batch.logProbs, 'float32'),
-      values: tf.tensor1d(batch.values, 'float32'),
-      advantages: tf.tensor1d(advantages, 'float32'),
-      returns: tf.tensor1d(returns, 'float32'),
-    }));
-    return {
-      epoch: async (order) => {
-        const orderTensor = tf.tensor1d(order, 'int32');
-        const metrics: tf.Tensor1D[] = []; // [5] float32 each
-        for (let start = 0; start < n; start += config.minibatchSize) {
-          const size = Math.min(config.minibatchSize, n - start);
-          metrics.push(
-            tf.tidy(() => {
-              const idx = tf.slice(orderTensor, start, size);
-              const mb = {
-                observations: tf.gather(data.observations, idx),
-                actions: tf.gather(data.actions, idx),
-                logProbs: tf.gather(data.logProbs, idx),
-                values: tf.gather(data.values, idx),
-                advantages: tf.gather(data.advantages, idx),
-                returns: tf.gather(data.returns, idx),
-              };
-              return autodiffStep(policy, optimizer, mb, config);
-            }),
-          );
-        }
-        const stacked = tf.stack(metrics) as tf.Tensor2D;
-        const values = (await stacked.array()) as number[][]; // the epoch's one read
-        [orderTensor, stacked, ...metrics].forEach((t) => t.dispose());
-        return values;
-      },
-      dispose: () => Object.values(data).forEach((t) => t.dispose()),
-    };
-  }
-
   /** Frees the policy and the optimizer state (the env belongs to the caller). */
   dispose(): void {
     this.policyRef?.dispose();
-    this.optimizer?.dispose();
+    this.learnerRef?.dispose();
     this.policyRef = null;
-    this.optimizer = null;
+    this.learnerRef = null;
   }
 }

@@ -1,0 +1,300 @@
+/**
+ * The studio's state: the model being set up, the training run in progress, the saved models and
+ * the last evaluation. Components read these runes and call the methods; all computation happens in
+ * workers (`TrainingClient`, `evaluateInWorker`) and all keeping in the store.
+ */
+import type { ActionSpace } from '../sim/action-space';
+import { defaultActionSpace } from '../sim/action-space';
+import { DEFAULT_REWARD } from '../reward/examples';
+import { resolvePpoConfig, type PpoConfig } from '../rl/config';
+import { toModelMetadata } from '../rl/model-metadata';
+import { summarizeTrials, type TrialResult } from '../race/evaluate';
+import type { TrackData } from '../track/track-data';
+import { Track } from '../track/track';
+import { TrainingClient, type TrainingOutcome, type TrainingStatus } from '../workers/training-client';
+import { evaluateInWorker } from '../workers/evaluation-client';
+import type { NetworkBlob, WorkerError } from '../workers/protocol';
+import { RacelineStore } from '../store/repository';
+import { RacelineDb } from '../store/db';
+import { newId, type ModelRecord } from '../store/records';
+import { requestPersistentStorage } from '../store/storage';
+import { DEFAULT_TRACK, shippedTrack } from './tracks';
+import type { IterationPoint } from './training-types';
+
+export type StudioStatus = 'idle' | TrainingStatus | 'saving';
+
+export interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+/** Speed of replays relative to simulated time. */
+const REPLAY_SPEED = 2;
+
+export class Studio {
+  // The model being set up.
+  trackName = $state(DEFAULT_TRACK);
+  rewardCode = $state(DEFAULT_REWARD.code);
+  actionSpace = $state<ActionSpace>(defaultActionSpace());
+  hyperparameters = $state<Partial<PpoConfig>>({ numEnvs: 8 });
+  maxMinutes = $state(10);
+  stopOnLap = $state(true);
+  modelName = $state('');
+
+  // The training run.
+  status = $state<StudioStatus>('idle');
+  points = $state.raw<IterationPoint[]>([]);
+  poses = $state.raw<Float32Array | null>(null);
+  trail = $state.raw<Float32Array | null>(null);
+  bestProgress = $state(0);
+  backend = $state<string | null>(null);
+  rewardError = $state<{ message: string; line: number | null } | null>(null);
+  lastTrainingEvaluation = $state.raw<TrialResult[] | null>(null);
+  notice = $state<Notice | null>(null);
+
+  // Saved models and evaluation.
+  models = $state.raw<ModelRecord[]>([]);
+  selectedModelId = $state<string | null>(null);
+  evaluation = $state.raw<{ modelId: string; trials: TrialResult[] } | null>(null);
+  evaluating = $state(false);
+  replaying = $state<number | null>(null);
+  persistence = $state<string | null>(null);
+
+  private client: TrainingClient | null = null;
+  private store: RacelineStore | null = null;
+  private replayFrame = 0;
+
+  /** The selected track's data. */
+  get track(): TrackData {
+    return shippedTrack(this.trackName);
+  }
+
+  get training(): boolean {
+    return this.status === 'starting' || this.status === 'running' || this.status === 'paused' || this.status === 'stopping' || this.status === 'saving';
+  }
+
+  /** Opens storage, asks for persistence and loads the model list. Errors become a notice. */
+  async open(): Promise<void> {
+    try {
+      this.store = new RacelineStore(new RacelineDb());
+      await this.refreshModels();
+      this.persistence = await requestPersistentStorage();
+    } catch (e) {
+      this.store = null;
+      this.notice = { kind: 'error', text: (e as Error).message };
+    }
+  }
+
+  async refreshModels(): Promise<void> {
+    if (!this.store) return;
+    const { records, unreadable } = await this.store.readModels();
+    this.models = records;
+    if (unreadable.length > 0) {
+      this.notice = { kind: 'error', text: `${unreadable.length} stored model(s) could not be read and are hidden: ${unreadable[0].message}` };
+    }
+  }
+
+  /** Starts training with the current setup; resolves when training ended and the model is saved. */
+  async train(): Promise<void> {
+    if (this.training) return;
+    let config: PpoConfig;
+    try {
+      config = resolvePpoConfig($state.snapshot(this.hyperparameters) as Partial<PpoConfig>);
+    } catch (e) {
+      this.notice = { kind: 'error', text: `Hyperparameters: ${(e as Error).message}` };
+      return;
+    }
+    this.notice = null;
+    this.rewardError = null;
+    this.points = [];
+    this.trail = null;
+    this.bestProgress = 0;
+    this.lastTrainingEvaluation = null;
+    this.evaluation = null;
+    this.stopReplay();
+    const setup = {
+      track: this.track,
+      actionSpace: $state.snapshot(this.actionSpace) as ActionSpace,
+      rewardCode: this.rewardCode,
+      config,
+      maxMinutes: this.maxMinutes,
+      stopOnLap: this.stopOnLap,
+      evalTrials: 3,
+    };
+    this.client = new TrainingClient(setup, {
+      onStatus: (s) => (this.status = s),
+      onBackend: (b) => (this.backend = `${b.backend} (${b.reason}); ${b.simWorkers} sim worker${b.simWorkers > 1 ? 's' : ''}`),
+      onPoses: (p) => (this.poses = p.slice()),
+      onIteration: (point, extra) => {
+        this.points = [...this.points, point];
+        this.bestProgress = extra.bestProgress;
+        if (extra.bestTrail) this.trail = extra.bestTrail;
+        if (extra.evaluation) this.lastTrainingEvaluation = extra.evaluation;
+      },
+    });
+    const outcome = await this.client.start();
+    this.client = null;
+    if (outcome.error) {
+      this.rewardError = { message: outcome.error.message, line: outcome.error.line };
+      this.notice = { kind: 'error', text: `Training stopped: ${outcome.error.message}` };
+    }
+    let savedId: string | null = null;
+    if (outcome.network && outcome.points.length > 0) savedId = await this.saveTrained(setup, outcome);
+    else if (!outcome.error) this.notice = { kind: 'info', text: 'Training stopped before the first policy update: there is no model to keep.' };
+    this.status = outcome.error ? 'failed' : 'stopped';
+    // DeepRacer's next step after training: evaluate the model (3 trials) and replay a trial.
+    if (savedId && !outcome.error) await this.evaluateModel(savedId);
+  }
+
+  pause(): void {
+    this.client?.pause();
+  }
+
+  resume(): void {
+    this.client?.resume();
+  }
+
+  stop(): void {
+    if (this.client) {
+      this.status = 'stopping';
+      this.client.stop();
+    }
+  }
+
+  private async saveTrained(
+    setup: { track: TrackData; actionSpace: ActionSpace; rewardCode: string; config: PpoConfig },
+    outcome: TrainingOutcome,
+  ): Promise<string | null> {
+    if (!this.store) {
+      this.notice = { kind: 'error', text: 'Browser storage is unavailable: the trained model cannot be kept in this session.' };
+      return null;
+    }
+    this.status = 'saving';
+    const id = newId('model');
+    const summary = outcome.lastEvaluation ? summarizeTrials(outcome.lastEvaluation) : null;
+    const model: ModelRecord = {
+      type: 'model',
+      version: 1,
+      id,
+      name: this.modelName.trim() || `${setup.track.displayName} ${new Date().toLocaleString()}`,
+      createdAt: Date.now(),
+      track: setup.track.name,
+      trackData: null,
+      actionSpace: setup.actionSpace,
+      sensor: 'TRACK_GEOMETRY',
+      modelMetadata: toModelMetadata(setup.actionSpace, 'TRACK_GEOMETRY', 'RACELINE_MLP'),
+      hyperparameters: setup.config,
+      rewardCode: setup.rewardCode,
+      rewardLanguage: 'javascript',
+      seed: setup.config.seed,
+      trainingSeconds: outcome.trainingSeconds,
+      envSteps: outcome.envSteps,
+      iterations: outcome.iterations,
+      networkSpec: outcome.network!.spec,
+      bestEvaluation: summary,
+      parentId: null,
+      runId: null,
+      notes: outcome.error ? `Training stopped by an error: ${outcome.error.message}` : '',
+    };
+    try {
+      const w = outcome.network!.weights;
+      await this.store.saveModel(model, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer);
+      if (outcome.lastEvaluation) {
+        await this.store.addEvaluation({
+          type: 'evaluation',
+          version: 1,
+          id: newId('evaluation'),
+          modelId: id,
+          createdAt: Date.now(),
+          track: setup.track.name,
+          seed: setup.config.seed,
+          trials: outcome.lastEvaluation.map(({ path: _path, ...t }) => t),
+          summary: summary!,
+        });
+      }
+      await this.refreshModels();
+      this.selectedModelId = id;
+      if (!outcome.error) {
+        const why = outcome.reason === 'lap' ? 'it completed a lap in every evaluation trial' : outcome.reason === 'time' ? 'the maximum time was reached' : 'you stopped it';
+        this.notice = { kind: 'info', text: `Model "${model.name}" saved: training ended because ${why}. Evaluating it now.` };
+      }
+      return id;
+    } catch (e) {
+      this.notice = { kind: 'error', text: (e as Error).message };
+      return null;
+    }
+  }
+
+  /** Evaluates a saved model (DeepRacer time trial, 3 trials) in a worker, stores and shows the result. */
+  async evaluateModel(id: string): Promise<void> {
+    if (!this.store || this.evaluating) return;
+    this.evaluating = true;
+    this.selectedModelId = id;
+    this.stopReplay();
+    try {
+      const model = await this.store.getModel(id);
+      if (!model) throw new Error('That model is no longer stored.');
+      const weights = new Float32Array(await this.store.getModelWeights(id));
+      const track = model.trackData ?? shippedTrack(model.track);
+      this.trackName = model.track;
+      const network: NetworkBlob = { spec: model.networkSpec, weights };
+      const r = await evaluateInWorker(track, model.actionSpace, network, 3, model.seed);
+      if (!r.ok) throw new Error(evaluationMessage(r.error));
+      this.evaluation = { modelId: id, trials: r.trials };
+      await this.store.addEvaluation({
+        type: 'evaluation',
+        version: 1,
+        id: newId('evaluation'),
+        modelId: id,
+        createdAt: Date.now(),
+        track: model.track,
+        seed: model.seed,
+        trials: r.trials.map(({ path: _path, ...t }) => t),
+        summary: summarizeTrials(r.trials),
+      });
+      this.replayTrial(0);
+    } catch (e) {
+      this.notice = { kind: 'error', text: `Evaluation failed: ${(e as Error).message}` };
+    } finally {
+      this.evaluating = false;
+    }
+  }
+
+  /** Replays an evaluated trial on the track view at REPLAY_SPEED× simulated time. */
+  replayTrial(index: number): void {
+    const trial = this.evaluation?.trials[index];
+    if (!trial?.path || trial.path.length < 3) return;
+    this.stopReplay();
+    const path = trial.path;
+    const steps = path.length / 3;
+    const trail = new Float32Array(steps * 2);
+    for (let k = 0; k < steps; k++) {
+      trail[2 * k] = path[3 * k];
+      trail[2 * k + 1] = path[3 * k + 1];
+    }
+    this.replaying = index;
+    const start = performance.now();
+    const frame = (): void => {
+      const k = Math.min(steps - 1, Math.floor(((performance.now() - start) / 1000) * 15 * REPLAY_SPEED));
+      this.poses = path.slice(3 * k, 3 * k + 3);
+      this.trail = trail.slice(0, 2 * (k + 1));
+      if (k < steps - 1) this.replayFrame = requestAnimationFrame(frame);
+      else this.replaying = null;
+    };
+    this.replayFrame = requestAnimationFrame(frame);
+  }
+
+  stopReplay(): void {
+    cancelAnimationFrame(this.replayFrame);
+    this.replaying = null;
+  }
+
+  /** A Track object for the reward check (geometry only). */
+  geometry(): Track {
+    return new Track(this.track);
+  }
+}
+
+function evaluationMessage(e: WorkerError): string {
+  return e.message;
+}

@@ -1,0 +1,277 @@
+/**
+ * The page's handle on a training run: starts the sim workers (one per spare core) and the learner
+ * worker, and drives DeepRacer's loop — collect N episodes across the sim workers in parallel, update
+ * the policy in the learner, send the new weights back — until stopped, out of time, or (optionally)
+ * lapping in evaluation. Nothing here computes: it only moves typed arrays between workers.
+ *
+ * Pause takes effect at the next iteration boundary; stop is immediate (sim workers are terminated
+ * mid-rollout) and keeps the weights of the last completed update.
+ */
+import * as Comlink from 'comlink';
+import type { ActionSpace } from '../sim/action-space';
+import type { TrackData } from '../track/track-data';
+import type { PpoConfig } from '../rl/config';
+import type { TrialResult } from '../race/evaluate';
+import { summarizeTrials } from '../race/evaluate';
+import type { IterationPoint } from '../ui/training-types';
+import type { SimWorker } from './sim.worker';
+import type { LearnerWorker } from './learner.worker';
+import type { CollectResult, EpisodeSummary, EvaluateResult, LearnerReady, NetworkBlob, WorkerError } from './protocol';
+import { WASM_PATHS } from './wasm-paths';
+import { observationSpaceFor } from '../sim/observation';
+import { spaceSize } from '../sim/spaces';
+
+export interface TrainingSetup {
+  track: TrackData;
+  actionSpace: ActionSpace;
+  rewardCode: string;
+  config: PpoConfig;
+  /** DeepRacer's stop condition, minutes of training (pauses excluded). */
+  maxMinutes: number;
+  /** Evaluate between iterations and stop once every evaluation trial completes a lap. */
+  stopOnLap: boolean;
+  /** Evaluation trials for `stopOnLap`. */
+  evalTrials: number;
+  /** Start from these weights (clone) instead of fresh ones. */
+  initialNetwork?: NetworkBlob | null;
+  /** Sim workers to use (default: `navigator.hardwareConcurrency - 1`, at least 1, at most the number of cars). */
+  simWorkers?: number;
+}
+
+export type TrainingStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
+
+export interface TrainingCallbacks {
+  onStatus?(status: TrainingStatus): void;
+  onBackend?(info: LearnerReady & { simWorkers: number }): void;
+  /** After each policy update. `bestTrail` ([m*2] x, y) when this iteration's best episode beat the run's best. */
+  onIteration?(point: IterationPoint, extra: { bestTrail: Float32Array | null; bestProgress: number; evaluation: TrialResult[] | null }): void;
+  /** Car poses [numCars * 3] (x m, y m, heading rad), at most ~30 times a second. */
+  onPoses?(poses: Float32Array): void;
+}
+
+export interface TrainingOutcome {
+  reason: 'stopped' | 'time' | 'lap' | 'error';
+  /** Weights of the last completed update (null only if even the first setup failed). */
+  network: NetworkBlob | null;
+  points: IterationPoint[];
+  trainingSeconds: number;
+  envSteps: number;
+  iterations: number;
+  lastEvaluation: TrialResult[] | null;
+  error: WorkerError | null;
+  backend: string | null;
+}
+
+/** Progress a training iteration must reach before `stopOnLap` spends time evaluating. */
+const EVAL_GATE_PROGRESS = 50;
+
+type Remote<T> = Comlink.Remote<T>;
+
+export class TrainingClient {
+  private simWorkers: Worker[] = [];
+  private sims: Remote<SimWorker>[] = [];
+  private learnerWorker: Worker | null = null;
+  private learner: Remote<LearnerWorker> | null = null;
+  private stopRequested = false;
+  private paused = false;
+  private resumeWaiters: (() => void)[] = [];
+  private stopWaiters: (() => void)[] = [];
+  private poses: Float32Array = new Float32Array(0);
+
+  constructor(
+    private readonly setup: TrainingSetup,
+    private readonly callbacks: TrainingCallbacks = {},
+  ) {}
+
+  /** Asks training to pause at the end of the current iteration. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.resumeWaiters.splice(0).forEach((f) => f());
+  }
+
+  /** Stops now; `start()` then resolves with the last completed update's weights. */
+  stop(): void {
+    this.stopRequested = true;
+    this.resume();
+    this.stopWaiters.splice(0).forEach((f) => f());
+  }
+
+  /** Runs training to its end. Never rejects: failures come back as `reason: 'error'`. */
+  async start(): Promise<TrainingOutcome> {
+    const { setup, callbacks } = this;
+    const cfg = setup.config;
+    const points: IterationPoint[] = [];
+    let network: NetworkBlob | null = null;
+    let envSteps = 0;
+    let trainingMs = 0;
+    let lastEvaluation: TrialResult[] | null = null;
+    let backend: string | null = null;
+    const outcome = (reason: TrainingOutcome['reason'], error: WorkerError | null = null): TrainingOutcome => ({
+      reason,
+      network,
+      points,
+      trainingSeconds: trainingMs / 1000,
+      envSteps,
+      iterations: points.length,
+      lastEvaluation,
+      error,
+      backend,
+    });
+    callbacks.onStatus?.('starting');
+    try {
+      const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
+      const numSims = Math.max(1, Math.min(setup.simWorkers ?? cores - 1, cfg.numEnvs));
+      this.learnerWorker = new Worker(new URL('./learner.worker.ts', import.meta.url), { type: 'module', name: 'raceline-learner' });
+      this.learner = Comlink.wrap<LearnerWorker>(this.learnerWorker);
+      const actionKind = setup.actionSpace.type === 'discrete' ? ({ type: 'discrete', n: setup.actionSpace.actions.length } as const) : ({ type: 'box', size: 2 } as const);
+      const ready = await this.learner.init({
+        config: cfg,
+        observationSize: spaceSize(observationSpaceFor('TRACK_GEOMETRY')),
+        actionKind,
+        network: setup.initialNetwork ?? null,
+        wasmPaths: WASM_PATHS,
+      });
+      backend = ready.backend;
+      network = ready.network;
+      callbacks.onBackend?.({ ...ready, simWorkers: numSims });
+
+      this.poses = new Float32Array(cfg.numEnvs * 3);
+      const onPoses = Comlink.proxy((workerIndex: number, p: Float32Array) => {
+        this.poses.set(p, this.firstCar(workerIndex, numSims) * 3);
+        callbacks.onPoses?.(this.poses);
+      });
+      const inits = [];
+      for (let w = 0; w < numSims; w++) {
+        const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `raceline-sim-${w}` });
+        this.simWorkers.push(worker);
+        const sim = Comlink.wrap<SimWorker>(worker);
+        this.sims.push(sim);
+        const firstCar = this.firstCar(w, numSims);
+        inits.push(
+          sim.init(
+            {
+              workerIndex: w,
+              track: setup.track,
+              actionSpace: setup.actionSpace,
+              rewardCode: setup.rewardCode,
+              numEnvs: this.firstCar(w + 1, numSims) - firstCar,
+              seed: cfg.seed * 1000 + w,
+              firstCar,
+              startFraction: w / numSims,
+              network: ready.network,
+              wasmPaths: WASM_PATHS,
+            },
+            onPoses,
+          ),
+        );
+      }
+      for (const r of await Promise.all(inits)) if (!r.ok) return this.finish(outcome('error', r.error), 'failed');
+      callbacks.onStatus?.('running');
+
+      const perWorker = Math.ceil(cfg.episodesPerIteration / numSims);
+      let bestProgress = 0;
+      let runStart = performance.now();
+      while (!this.stopRequested) {
+        if (this.paused) {
+          trainingMs += performance.now() - runStart;
+          callbacks.onStatus?.('paused');
+          await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+          if (this.stopRequested) break;
+          callbacks.onStatus?.('running');
+          runStart = performance.now();
+        }
+        if (trainingMs + (performance.now() - runStart) >= setup.maxMinutes * 60_000) {
+          trainingMs += performance.now() - runStart;
+          return this.finish(outcome('time'), 'stopped');
+        }
+        const iterStart = performance.now();
+        const collected = await this.untilStopped(
+          Promise.all(this.sims.map((s) => s.collect({ minEpisodes: perWorker, maxSteps: cfg.maxRolloutSteps, gamma: cfg.gamma, gaeLambda: cfg.gaeLambda }))),
+        );
+        if (collected === null) break;
+        const failed = collected.find((c): c is Extract<CollectResult, { ok: false }> => !c.ok);
+        if (failed) {
+          trainingMs += performance.now() - runStart;
+          return this.finish(outcome('error', failed.error), 'failed');
+        }
+        const ok = collected as Extract<CollectResult, { ok: true }>[];
+        const shares = ok.map((c) => c.share);
+        const update = await this.learner.update(Comlink.transfer(shares, shares.flatMap((s) => [s.observations.buffer, s.actions.buffer, s.logProbs.buffer, s.values.buffer, s.advantages.buffer, s.returns.buffer] as ArrayBuffer[])));
+        network = { spec: network!.spec, weights: update.weights };
+        await Promise.all(this.sims.map((s) => s.setWeights(update.weights)));
+        const episodes: EpisodeSummary[] = ok.flatMap((c) => c.episodes);
+        const iterSteps = ok.reduce((a, c) => a + c.envSteps, 0);
+        envSteps += iterSteps;
+        let bestTrail: Float32Array | null = null;
+        for (const c of ok) {
+          if (c.best && c.best.progress > bestProgress) {
+            bestProgress = c.best.progress;
+            bestTrail = c.best.path;
+          }
+        }
+        const mean = (f: (e: EpisodeSummary) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
+        const iterMs = performance.now() - iterStart;
+        let evaluation: TrialResult[] | null = null;
+        if (setup.stopOnLap && Math.max(0, ...episodes.map((e) => e.progress)) >= EVAL_GATE_PROGRESS) {
+          const ev = await this.untilStopped<EvaluateResult>(this.sims[0].evaluate({ trials: setup.evalTrials, seed: cfg.seed, recordPaths: false }) as Promise<EvaluateResult>);
+          if (ev === null) break;
+          if (ev.ok) evaluation = lastEvaluation = ev.trials;
+        }
+        const point: IterationPoint = {
+          iteration: points.length + 1,
+          elapsedS: (trainingMs + performance.now() - runStart) / 1000,
+          globalStep: envSteps,
+          episodes: episodes.length,
+          meanReward: mean((e) => e.reward),
+          meanProgress: mean((e) => e.progress),
+          laps: episodes.filter((e) => e.status === 'lap_complete').length,
+          entropy: update.losses.entropy,
+          approxKl: update.losses.approxKl,
+          sps: iterSteps / (iterMs / 1000),
+        };
+        points.push(point);
+        callbacks.onIteration?.(point, { bestTrail, bestProgress, evaluation });
+        if (evaluation && summarizeTrials(evaluation).completed === evaluation.length) {
+          trainingMs += performance.now() - runStart;
+          return this.finish(outcome('lap'), 'stopped');
+        }
+      }
+      trainingMs += performance.now() - runStart;
+      return this.finish(outcome('stopped'), 'stopped');
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      return this.finish(outcome('error', { kind: err.name, message: err.message, line: null }), 'failed');
+    }
+  }
+
+  /** Index of the first car of sim worker w when cars are split evenly. */
+  private firstCar(w: number, numSims: number): number {
+    return Math.floor((w * this.setup.config.numEnvs) / numSims);
+  }
+
+  /** Resolves with the promise's value, or null as soon as stop() is called. */
+  private untilStopped<T>(p: Promise<T>): Promise<T | null> {
+    if (this.stopRequested) return Promise.resolve(null);
+    return Promise.race([p, new Promise<null>((resolve) => this.stopWaiters.push(() => resolve(null)))]);
+  }
+
+  private finish(o: TrainingOutcome, status: TrainingStatus): TrainingOutcome {
+    this.terminate();
+    this.callbacks.onStatus?.(status);
+    return o;
+  }
+
+  /** Ends every worker. */
+  terminate(): void {
+    this.simWorkers.forEach((w) => w.terminate());
+    this.simWorkers = [];
+    this.sims = [];
+    this.learnerWorker?.terminate();
+    this.learnerWorker = null;
+    this.learner = null;
+  }
+}
