@@ -1,0 +1,34 @@
+/** Steps of the studio that several browser tests share. */
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Opens the studio and waits until it is ready to train. */
+export async function openStudio(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByTestId('train').waitFor({ timeout: 60_000 });
+}
+
+/** Replaces the reward code in the CodeMirror editor, as a user pasting it would. */
+export async function setRewardCode(page: Page, code: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Reward function' }).click();
+  const editor = page.getByLabel('Reward function (JavaScript)');
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+  await expect.poll(() => editor.textContent()).toContain('reward_function');
+}
+
+/** Presses Train and waits for training to end (stopped or failed). @returns the final status text. */
+export async function trainUntilDone(page: Page, timeoutMs = 300_000): Promise<string> {
+  await page.getByTestId('train').click();
+  await page.getByTestId('stop').waitFor({ timeout: 30_000 }).catch(() => {});
+  await page.waitForFunction(() => /stopped|failed/.test(document.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: timeoutMs, polling: 250 });
+  return (await page.getByTestId('status').textContent()) ?? '';
+}
+
+/** Waits for the evaluation table and returns its lap-time cells. */
+export async function evaluationLapTimes(page: Page): Promise<string[]> {
+  await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
+  return page.getByTestId('lap-time').allTextContents();
+}
