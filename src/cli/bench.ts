@@ -4,8 +4,9 @@
  *  - simulator steps per second (physics + params + reward + observation), one env and a vector of 16;
  *  - batched policy forward time per step for 8 and 16 cars, per tfjs backend;
  *  - PPO update throughput (gradient samples per second) with DeepRacer's defaults, per backend;
- *  - time to first laps: `train --stop-on-lap` on re:Invent 2018 for seeds 1, 2, 3 (skip with --quick).
- * Flags: --quick (skip the time-to-lap runs), --seconds N (duration of each timed loop, default 3).
+ *  - time to first laps: `train --stop-on-lap` on re:Invent 2018 for seeds 1, 2, 3 (skip with --quick);
+ *  - the same in the studio in headless Chromium, 3 runs (`bench-browser.ts`; skip with --quick or --no-browser).
+ * Flags: --quick (skip the time-to-lap runs), --no-browser, --seconds N (duration of each timed loop, default 3).
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from './args';
@@ -19,6 +20,7 @@ import { selectBackend } from '../rl/backend';
 import { PpoTrainer } from '../rl/ppo';
 import { ActorCritic } from '../rl/policy';
 import { lastJsonLine, runTool } from './run-tool';
+import { benchBrowser } from './bench-browser';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.seconds ?? 3);
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
   benchSim(16);
   for (const b of ['wasm', 'cpu']) await benchBackend(b);
   if (args.quick !== true) for (const seed of [1, 2, 3]) benchTimeToLap(seed);
+  if (args.quick !== true && args.browser !== false && args.noBrowser !== true) await benchBrowser(3, emit);
 }
 
 main().catch((e: unknown) => {

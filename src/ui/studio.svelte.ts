@@ -16,7 +16,7 @@ import { evaluateInWorker } from '../workers/evaluation-client';
 import type { NetworkBlob, WorkerError } from '../workers/protocol';
 import { RacelineStore } from '../store/repository';
 import { RacelineDb } from '../store/db';
-import { newId, type ModelRecord } from '../store/records';
+import { newId, type ModelRecord, type RunRecord } from '../store/records';
 import { requestPersistentStorage } from '../store/storage';
 import { DEFAULT_TRACK, shippedTrack } from './tracks';
 import type { IterationPoint } from './training-types';
@@ -61,6 +61,8 @@ export class Studio {
   persistence = $state<string | null>(null);
 
   private client: TrainingClient | null = null;
+  /** Run records are written in order, one after another. */
+  private runWrites: Promise<void> = Promise.resolve();
   private store: RacelineStore | null = null;
   private replayFrame = 0;
 
@@ -121,12 +123,28 @@ export class Studio {
       stopOnLap: this.stopOnLap,
       evalTrials: 3,
     };
+    const run: RunRecord = {
+      type: 'run',
+      version: 1,
+      id: newId('run'),
+      modelId: null,
+      startedAt: Date.now(),
+      endedAt: null,
+      status: 'running',
+      error: null,
+      track: setup.track.name,
+      config: { ppo: config, actionSpace: setup.actionSpace, rewardCode: setup.rewardCode, maxMinutes: setup.maxMinutes, stopOnLap: setup.stopOnLap },
+      metrics: [],
+    };
+    this.saveRun(run);
     this.client = new TrainingClient(setup, {
       onStatus: (s) => (this.status = s),
       onBackend: (b) => (this.backend = `${b.backend} (${b.reason}); ${b.simWorkers} sim worker${b.simWorkers > 1 ? 's' : ''}`),
       onPoses: (p) => (this.poses = p.slice()),
       onIteration: (point, extra) => {
         this.points = [...this.points, point];
+        run.metrics = this.points;
+        this.saveRun(run);
         this.bestProgress = extra.bestProgress;
         if (extra.bestTrail) this.trail = extra.bestTrail;
         if (extra.evaluation) this.lastTrainingEvaluation = extra.evaluation;
@@ -139,8 +157,14 @@ export class Studio {
       this.notice = { kind: 'error', text: `Training stopped: ${outcome.error.message}` };
     }
     let savedId: string | null = null;
-    if (outcome.network && outcome.points.length > 0) savedId = await this.saveTrained(setup, outcome);
+    if (outcome.network && outcome.points.length > 0) savedId = await this.saveTrained(setup, outcome, run.id);
     else if (!outcome.error) this.notice = { kind: 'info', text: 'Training stopped before the first policy update: there is no model to keep.' };
+    run.modelId = savedId;
+    run.endedAt = Date.now();
+    run.status = outcome.error ? 'failed' : outcome.reason === 'lap' ? 'completed' : 'stopped';
+    run.error = outcome.error?.message ?? null;
+    this.saveRun(run);
+    await this.runWrites;
     this.status = outcome.error ? 'failed' : 'stopped';
     // DeepRacer's next step after training: evaluate the model (3 trials) and replay a trial.
     if (savedId && !outcome.error) await this.evaluateModel(savedId);
@@ -164,6 +188,7 @@ export class Studio {
   private async saveTrained(
     setup: { track: TrackData; actionSpace: ActionSpace; rewardCode: string; config: PpoConfig },
     outcome: TrainingOutcome,
+    runId: string,
   ): Promise<string | null> {
     if (!this.store) {
       this.notice = { kind: 'error', text: 'Browser storage is unavailable: the trained model cannot be kept in this session.' };
@@ -193,7 +218,7 @@ export class Studio {
       networkSpec: outcome.network!.spec,
       bestEvaluation: summary,
       parentId: null,
-      runId: null,
+      runId,
       notes: outcome.error ? `Training stopped by an error: ${outcome.error.message}` : '',
     };
     try {
@@ -223,6 +248,18 @@ export class Studio {
       this.notice = { kind: 'error', text: (e as Error).message };
       return null;
     }
+  }
+
+  /** Queues a write of the run record (config and metric series); a failure becomes a notice. */
+  private saveRun(run: RunRecord): void {
+    const store = this.store;
+    if (!store) return;
+    const snapshot: RunRecord = { ...run, metrics: run.metrics.map((p) => ({ ...p })) };
+    this.runWrites = this.runWrites
+      .then(() => store.putRun(snapshot))
+      .catch((e: unknown) => {
+        this.notice = { kind: 'error', text: (e as Error).message };
+      });
   }
 
   /** Evaluates a saved model (DeepRacer time trial, 3 trials) in a worker, stores and shows the result. */

@@ -76,6 +76,8 @@ export class TrainingClient {
   private paused = false;
   private resumeWaiters: (() => void)[] = [];
   private stopWaiters: (() => void)[] = [];
+  /** Set when a worker dies (out of memory, a crashed backend): the run ends with this error. */
+  private crash: WorkerError | null = null;
   private poses: Float32Array = new Float32Array(0);
 
   constructor(
@@ -126,6 +128,7 @@ export class TrainingClient {
       const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
       const numSims = Math.max(1, Math.min(setup.simWorkers ?? cores - 1, cfg.numEnvs));
       this.learnerWorker = new Worker(new URL('./learner.worker.ts', import.meta.url), { type: 'module', name: 'raceline-learner' });
+      this.watch(this.learnerWorker, 'learner');
       this.learner = Comlink.wrap<LearnerWorker>(this.learnerWorker);
       const actionKind = setup.actionSpace.type === 'discrete' ? ({ type: 'discrete', n: setup.actionSpace.actions.length } as const) : ({ type: 'box', size: 2 } as const);
       const ready = await this.learner.init({
@@ -148,6 +151,7 @@ export class TrainingClient {
       for (let w = 0; w < numSims; w++) {
         const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `raceline-sim-${w}` });
         this.simWorkers.push(worker);
+        this.watch(worker, `simulator ${w + 1}`);
         const sim = Comlink.wrap<SimWorker>(worker);
         this.sims.push(sim);
         const firstCar = this.firstCar(w, numSims);
@@ -200,7 +204,8 @@ export class TrainingClient {
         }
         const ok = collected as Extract<CollectResult, { ok: true }>[];
         const shares = ok.map((c) => c.share);
-        const update = await this.learner.update(Comlink.transfer(shares, shares.flatMap((s) => [s.observations.buffer, s.actions.buffer, s.logProbs.buffer, s.values.buffer, s.advantages.buffer, s.returns.buffer] as ArrayBuffer[])));
+        const update = await this.untilStopped(this.learner.update(Comlink.transfer(shares, shares.flatMap((s) => [s.observations.buffer, s.actions.buffer, s.logProbs.buffer, s.values.buffer, s.advantages.buffer, s.returns.buffer] as ArrayBuffer[]))));
+        if (update === null) break;
         network = { spec: network!.spec, weights: update.weights };
         await Promise.all(this.sims.map((s) => s.setWeights(update.weights)));
         const episodes: EpisodeSummary[] = ok.flatMap((c) => c.episodes);
@@ -241,11 +246,27 @@ export class TrainingClient {
         }
       }
       trainingMs += performance.now() - runStart;
+      if (this.crash) return this.finish(outcome('error', this.crash), 'failed');
       return this.finish(outcome('stopped'), 'stopped');
     } catch (e) {
+      if (this.crash) return this.finish(outcome('error', this.crash), 'failed');
       const err = e instanceof Error ? e : new Error(String(e));
       return this.finish(outcome('error', { kind: err.name, message: err.message, line: null }), 'failed');
     }
+  }
+
+  /**
+   * A worker that dies never answers its pending call: turn its error event into the run's error and
+   * end the run (the weights of the last completed update are kept).
+   */
+  private watch(worker: Worker, role: string): void {
+    const fail = (what: string) => {
+      if (this.crash || this.stopRequested) return;
+      this.crash = { kind: 'WorkerCrash', message: `the ${role} worker stopped (${what}); training ended, the last completed update is kept`, line: null };
+      this.stop();
+    };
+    worker.addEventListener('error', (e) => fail(e.message || 'an error with no message, possibly out of memory'));
+    worker.addEventListener('messageerror', () => fail('a message could not be read'));
   }
 
   /** Index of the first car of sim worker w when cars are split evenly. */
