@@ -10,7 +10,7 @@ export async function openStudio(page: Page, baseUrl: string): Promise<void> {
 
 /** Replaces the reward code in the CodeMirror editor, as a user pasting it would. */
 export async function setRewardCode(page: Page, code: string): Promise<void> {
-  await page.getByRole('tab', { name: 'Reward function' }).click();
+  await page.getByRole('tab', { name: 'Reward' }).click();
   const editor = page.getByLabel('Reward function (JavaScript)');
   await editor.click();
   await page.keyboard.press('Control+A');
