@@ -14,6 +14,8 @@ import type { Track } from '../track/track';
 import type { RewardFunction } from '../reward/reward-function';
 import type { SensorName } from '../sim/observation';
 
+export { summarizeTrials, type TrialsSummary } from './summary';
+
 /** The part of a policy evaluation needs: greedy batched actions. */
 export interface GreedyPolicy {
   /** @param observations [n * obsSize] float32. @returns actions [n] (discrete) or [n * 2] (continuous). */
@@ -100,15 +102,4 @@ export async function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig
     }
   }
   return results as TrialResult[];
-}
-
-/** Summary over trials: how many completed and the mean lap time of those that did. */
-export function summarizeTrials(results: TrialResult[]): { completed: number; trials: number; meanLapTimeS: number | null; meanProgress: number } {
-  const laps = results.filter((r) => r.lapTimeS !== null).map((r) => r.lapTimeS as number);
-  return {
-    completed: laps.length,
-    trials: results.length,
-    meanLapTimeS: laps.length ? laps.reduce((a, b) => a + b, 0) / laps.length : null,
-    meanProgress: results.reduce((a, r) => a + r.progress, 0) / Math.max(1, results.length),
-  };
 }

@@ -10,6 +10,7 @@ import type { ActionSpace } from '../sim/action-space';
 import { defaultPpoConfig, type PpoConfig } from '../rl/config';
 import type { ModelMetadata } from '../rl/model-metadata';
 import type { TrialResult } from '../race/evaluate';
+import { summarizeTrials } from '../race/summary';
 import type { IterationPoint } from '../ui/training-types';
 import { RestoreError } from './errors';
 import {
@@ -332,20 +333,8 @@ function restoreEvaluation(r: FieldReader): EvaluationRecord {
   return { type: 'evaluation', version: 1, id, modelId, createdAt, track, seed, trials, summary: r.opt('summary', summary, summarizeTrialResults(trials)) };
 }
 
-/**
- * The summary of trial results: laps completed, mean lap time of the completed trials (s, null when none), mean
- * progress over all trials (%). Same definition as `summarizeTrials` in race/evaluate.ts, repeated here so that the
- * store does not load the simulator.
- */
-export function summarizeTrialResults(trials: readonly Pick<TrialResult, 'progress' | 'lapTimeS'>[]): EvaluationSummary {
-  const laps = trials.filter((t) => t.lapTimeS !== null).map((t) => t.lapTimeS as number);
-  return {
-    completed: laps.length,
-    trials: trials.length,
-    meanLapTimeS: laps.length ? laps.reduce((a, b) => a + b, 0) / laps.length : null,
-    meanProgress: trials.reduce((a, t) => a + t.progress, 0) / Math.max(1, trials.length),
-  };
-}
+/** The summary of trial results (see race/summary.ts). */
+export const summarizeTrialResults: (trials: readonly Pick<TrialResult, 'progress' | 'lapTimeS'>[]) => EvaluationSummary = summarizeTrials;
 
 /**
  * Orders evaluation summaries best first, for `Array.prototype.sort`: more completed laps, then lower mean lap

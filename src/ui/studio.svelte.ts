@@ -8,7 +8,8 @@ import { defaultActionSpace } from '../sim/action-space';
 import { DEFAULT_REWARD } from '../reward/examples';
 import { resolvePpoConfig, type PpoConfig } from '../rl/config';
 import { toModelMetadata } from '../rl/model-metadata';
-import { summarizeTrials, type TrialResult } from '../race/evaluate';
+import type { TrialResult } from '../race/evaluate';
+import { summarizeTrials } from '../race/summary';
 import type { TrackData } from '../track/track-data';
 import { Track } from '../track/track';
 import { TrainingClient, type TrainingOutcome, type TrainingStatus } from '../workers/training-client';
@@ -16,7 +17,7 @@ import { evaluateInWorker } from '../workers/evaluation-client';
 import type { NetworkBlob, WorkerError } from '../workers/protocol';
 import { RacelineStore } from '../store/repository';
 import { RacelineDb } from '../store/db';
-import { newId, type ModelRecord, type RunRecord } from '../store/records';
+import { newId, type EvaluationRecord, type ModelRecord, type RunRecord } from '../store/records';
 import { requestPersistentStorage } from '../store/storage';
 import { DEFAULT_TRACK, shippedTrack } from './tracks';
 import type { IterationPoint } from './training-types';
@@ -225,17 +226,7 @@ export class Studio {
       const w = outcome.network!.weights;
       await this.store.saveModel(model, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer);
       if (outcome.lastEvaluation) {
-        await this.store.addEvaluation({
-          type: 'evaluation',
-          version: 1,
-          id: newId('evaluation'),
-          modelId: id,
-          createdAt: Date.now(),
-          track: setup.track.name,
-          seed: setup.config.seed,
-          trials: outcome.lastEvaluation.map(({ path: _path, ...t }) => t),
-          summary: summary!,
-        });
+        await this.store.addEvaluation(evaluationRecord(id, setup.track.name, setup.config.seed, outcome.lastEvaluation));
       }
       await this.refreshModels();
       this.selectedModelId = id;
@@ -278,17 +269,7 @@ export class Studio {
       const r = await evaluateInWorker(track, model.actionSpace, network, 3, model.seed);
       if (!r.ok) throw new Error(evaluationMessage(r.error));
       this.evaluation = { modelId: id, trials: r.trials };
-      await this.store.addEvaluation({
-        type: 'evaluation',
-        version: 1,
-        id: newId('evaluation'),
-        modelId: id,
-        createdAt: Date.now(),
-        track: model.track,
-        seed: model.seed,
-        trials: r.trials.map(({ path: _path, ...t }) => t),
-        summary: summarizeTrials(r.trials),
-      });
+      await this.store.addEvaluation(evaluationRecord(id, model.track, model.seed, r.trials));
       this.replayTrial(0);
     } catch (e) {
       this.notice = { kind: 'error', text: `Evaluation failed: ${(e as Error).message}` };
@@ -334,4 +315,10 @@ export class Studio {
 
 function evaluationMessage(e: WorkerError): string {
   return e.message;
+}
+
+/** A stored evaluation of a model (paths are dropped: they are for replays only). */
+function evaluationRecord(modelId: string, track: string, seed: number, trials: TrialResult[]): EvaluationRecord {
+  const stored = trials.map(({ path: _path, ...t }) => t);
+  return { type: 'evaluation', version: 1, id: newId('evaluation'), modelId, createdAt: Date.now(), track, seed, trials: stored, summary: summarizeTrials(stored) };
 }
