@@ -14,7 +14,7 @@ import { loadTrack } from './tracks-node';
 import { RacingVectorEnv } from '../sim/racing-env';
 import { defaultActionSpace } from '../sim/action-space';
 import { compileJsReward } from '../reward/js-reward';
-import { DEFAULT_REWARD } from '../reward/examples';
+import { DEFAULT_JS_REWARD } from '../reward/examples';
 import { Rng } from '../sim/rng';
 import { selectBackend } from '../rl/backend';
 import { PpoTrainer } from '../rl/ppo';
@@ -28,7 +28,7 @@ const emit = (o: Record<string, unknown>): void => console.log(JSON.stringify(o)
 
 function benchSim(numEnvs: number): void {
   const track = loadTrack('reinvent_base');
-  const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_REWARD.code), numEnvs });
+  const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_JS_REWARD.code), numEnvs });
   env.reset({ seed: 1 });
   const rng = new Rng(1);
   const actions = new Int32Array(numEnvs);
@@ -53,7 +53,7 @@ async function benchBackend(backend: string): Promise<void> {
     return;
   }
   const track = loadTrack('reinvent_base');
-  const reward = compileJsReward(DEFAULT_REWARD.code);
+  const reward = compileJsReward(DEFAULT_JS_REWARD.code);
   for (const n of [8, 16]) {
     const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward, numEnvs: n });
     const obs = env.reset({ seed: 1 }).observations;

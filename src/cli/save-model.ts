@@ -19,7 +19,7 @@ export interface SavedModelParts {
   actionSpace: ActionSpace;
   config: PpoConfig;
   rewardCode: string;
-  rewardFile: string | null;
+  rewardLanguage: 'javascript' | 'python';
   track: Track;
   history: unknown[];
   trials: TrialResult[];
@@ -38,10 +38,10 @@ export async function saveModel(dir: string, parts: SavedModelParts): Promise<vo
   writeFileSync(join(tmp, 'weights.bin'), new Uint8Array(artifacts.weightData));
   writeFileSync(join(tmp, 'model_metadata.json'), JSON.stringify(toModelMetadata(parts.actionSpace, 'TRACK_GEOMETRY', 'RACELINE_MLP'), null, 2));
   writeFileSync(join(tmp, 'hyperparameters.json'), JSON.stringify(toDeepRacerHyperparameters(parts.config), null, 2));
-  writeFileSync(join(tmp, 'reward_function.js'), parts.rewardCode);
+  writeFileSync(join(tmp, parts.rewardLanguage === 'python' ? 'reward_function.py' : 'reward_function.js'), parts.rewardCode);
   writeFileSync(
     join(tmp, 'raceline.json'),
-    JSON.stringify({ format: 'raceline-model', version: 1, track: parts.track.name, seed: parts.config.seed, ppo: parts.config, evaluation: parts.trials }, null, 2),
+    JSON.stringify({ format: 'raceline-model', version: 1, track: parts.track.name, seed: parts.config.seed, rewardLanguage: parts.rewardLanguage, ppo: parts.config, evaluation: parts.trials }, null, 2),
   );
   writeFileSync(join(tmp, 'training.jsonl'), parts.history.map((h) => JSON.stringify(h)).join('\n') + '\n');
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });

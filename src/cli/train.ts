@@ -11,8 +11,8 @@ import { loadTrack } from './tracks-node';
 import { saveModel } from './save-model';
 import { RacingVectorEnv } from '../sim/racing-env';
 import { defaultActionSpace, generateDiscreteActionSpace, validateActionSpace, type ActionSpace } from '../sim/action-space';
-import { compileJsReward } from '../reward/js-reward';
-import { DEFAULT_REWARD } from '../reward/examples';
+import { compileRewardFunction, languageOfFile } from '../reward/compile';
+import { DEFAULT_JS_REWARD } from '../reward/examples';
 import { RewardError } from '../reward/reward-function';
 import { PpoTrainer } from '../rl/ppo';
 import { resolvePpoConfig, type PpoConfig } from '../rl/config';
@@ -22,7 +22,7 @@ import { evaluatePolicy, summarizeTrials, type TrialResult } from '../race/evalu
 
 const HELP = `usage: npm run train -- [flags]
   --track NAME|FILE.npy   shipped track name or DeepRacer route file (default reinvent_base)
-  --reward FILE.js        reward_function(params) in JavaScript (default: follow the centre line)
+  --reward FILE.py|FILE.js reward_function(params) in Python or JavaScript (default: follow the centre line)
   --minutes N             maximum training time (default 5)
   --stop-on-lap           evaluate between iterations, stop when 3 of 3 trials complete a lap
   --out DIR               where to save the model (default runs/<time>)
@@ -90,8 +90,9 @@ async function main(): Promise<void> {
   const trackName = String(args.track ?? 'reinvent_base');
   const track = loadTrack(trackName);
   const rewardPath = args.reward === undefined ? null : String(args.reward);
-  const rewardCode = rewardPath ? readFileSync(rewardPath, 'utf8') : DEFAULT_REWARD.code;
-  const reward = compileJsReward(rewardCode);
+  const rewardCode = rewardPath ? readFileSync(rewardPath, 'utf8') : DEFAULT_JS_REWARD.code;
+  const rewardLanguage = rewardPath ? languageOfFile(rewardPath) : 'javascript';
+  const reward = await compileRewardFunction({ code: rewardCode, language: rewardLanguage }, { onPrint: (line) => log(`print: ${line}`) });
   const actionSpace = actionSpaceFrom(args);
   const config = ppoConfigFrom(args);
   const minutes = Number(args.minutes ?? 5);
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   const backend = await selectBackend({ preferred: ['wasm', 'cpu'], measure: false });
   log(`backend ${backend.name} (${backend.reason})`);
   log(`track ${track.displayName} (${track.name}, ${track.length.toFixed(2)} m), ${config.numEnvs} cars, seed ${config.seed}, ` +
-    `${actionSpace.type} actions, reward ${rewardPath ?? DEFAULT_REWARD.id}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
+    `${actionSpace.type} actions, reward ${rewardPath ?? DEFAULT_JS_REWARD.id}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
 
   const env = new RacingVectorEnv({ track, actionSpace, reward, numEnvs: config.numEnvs });
   const trainer = new PpoTrainer(env, config);
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
   }
   const trainSeconds = (performance.now() - start) / 1000;
   const trials = stoppedOnLap && lastTrials ? lastTrials : await evaluate(config.seed);
-  await saveModel(out, { policy: trainer.policy, actionSpace, config, rewardCode, rewardFile: rewardPath, track, history, trials });
+  await saveModel(out, { policy: trainer.policy, actionSpace, config, rewardCode, rewardLanguage, track, history, trials });
   const summary = summarizeTrials(trials);
   console.log(
     JSON.stringify({

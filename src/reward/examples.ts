@@ -1,14 +1,16 @@
 /**
- * The three official DeepRacer example reward functions as JavaScript templates. The logic is
- * the one the DeepRacer developer guide describes (`deepracer-reward-function-examples.md`;
- * reference/deepracer.md §1.4); the code is Raceline's own.
+ * The three official DeepRacer example reward functions as templates, in Python (DeepRacer's
+ * language, the default for new models) and JavaScript. The logic is the one the DeepRacer developer
+ * guide describes (`deepracer-reward-function-examples.md`; reference/deepracer.md §1.4); the code is
+ * Raceline's own.
  */
+import type { RewardLanguage } from './compile';
 
 export interface RewardTemplate {
   id: string;
   title: string;
   description: string;
-  language: 'javascript';
+  language: RewardLanguage;
   code: string;
 }
 
@@ -82,8 +84,97 @@ function reward_function(params) {
 }
 `;
 
-/** The templates, default first. */
+const followCenterLinePy = `def reward_function(params):
+    '''Follow the centre line (DeepRacer's default example).
+
+    Three bands around the centre line: the closer the car, the higher the reward.
+    '''
+    track_width = params['track_width']
+    distance_from_center = params['distance_from_center']
+
+    band_1 = 0.1 * track_width
+    band_2 = 0.25 * track_width
+    band_3 = 0.5 * track_width
+
+    if distance_from_center <= band_1:
+        reward = 1.0
+    elif distance_from_center <= band_2:
+        reward = 0.5
+    elif distance_from_center <= band_3:
+        reward = 0.1
+    else:
+        reward = 1e-3  # probably crashed or close to off track
+
+    return float(reward)
+`;
+
+const stayInsideBordersPy = `def reward_function(params):
+    '''Stay inside the two borders.
+
+    Full reward while every wheel is on the track and the car keeps a margin from the edge.
+    '''
+    all_wheels_on_track = params['all_wheels_on_track']
+    distance_from_center = params['distance_from_center']
+    track_width = params['track_width']
+
+    margin = 0.05  # metres from the border
+
+    reward = 1e-3
+    if all_wheels_on_track and (0.5 * track_width - distance_from_center) >= margin:
+        reward = 1.0
+
+    return float(reward)
+`;
+
+const preventZigZagPy = `def reward_function(params):
+    '''Prevent zig-zag: follow the centre line, and pay less for sharp steering.'''
+    distance_from_center = params['distance_from_center']
+    track_width = params['track_width']
+    steering = abs(params['steering_angle'])
+
+    band_1 = 0.1 * track_width
+    band_2 = 0.25 * track_width
+    band_3 = 0.5 * track_width
+
+    if distance_from_center <= band_1:
+        reward = 1.0
+    elif distance_from_center <= band_2:
+        reward = 0.5
+    elif distance_from_center <= band_3:
+        reward = 0.1
+    else:
+        reward = 1e-3
+
+    steering_threshold = 15  # degrees
+    if steering > steering_threshold:
+        reward *= 0.8
+
+    return float(reward)
+`;
+
+/** The templates: the three examples in Python first (default first), then in JavaScript. */
 export const REWARD_TEMPLATES: readonly RewardTemplate[] = [
+  {
+    id: 'follow-center-line-py',
+    title: 'Follow the centre line',
+    description: 'Reward 1.0 near the centre line, 0.5 and 0.1 in wider bands, almost nothing near the edge.',
+    language: 'python',
+    code: followCenterLinePy,
+  },
+  {
+    id: 'stay-inside-borders-py',
+    title: 'Stay inside the two borders',
+    description: 'Reward 1.0 while all wheels are on the track with a 5 cm margin, almost nothing otherwise.',
+    language: 'python',
+    code: stayInsideBordersPy,
+  },
+  {
+    id: 'prevent-zig-zag-py',
+    title: 'Prevent zig-zag',
+    description: 'The centre-line reward, multiplied by 0.8 when the steering exceeds 15 degrees.',
+    language: 'python',
+    code: preventZigZagPy,
+  },
   {
     id: 'follow-center-line',
     title: 'Follow the centre line',
@@ -107,5 +198,13 @@ export const REWARD_TEMPLATES: readonly RewardTemplate[] = [
   },
 ];
 
-/** The reward a new model starts with: follow the centre line. */
+/** The templates of one language, in the order above. */
+export function templatesFor(language: RewardLanguage): RewardTemplate[] {
+  return REWARD_TEMPLATES.filter((t) => t.language === language);
+}
+
+/** The reward a new model starts with: follow the centre line, in Python (as in DeepRacer). */
 export const DEFAULT_REWARD = REWARD_TEMPLATES[0];
+
+/** The same reward in JavaScript: the headless tools' default (no Python runtime to load). */
+export const DEFAULT_JS_REWARD = templatesFor('javascript')[0];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileJsReward } from '../../src/reward/js-reward';
 import { checkRewardValue, RewardError } from '../../src/reward/reward-function';
-import { REWARD_TEMPLATES } from '../../src/reward/examples';
+import { templatesFor } from '../../src/reward/examples';
 import type { DeepRacerParams } from '../../src/reward/params';
 
 const base = { track_width: 0.76, distance_from_center: 0, all_wheels_on_track: true, steering_angle: 0, steps: 2 } as DeepRacerParams;
@@ -23,7 +23,7 @@ function expectRewardError(fn: () => unknown, kind: string, line: number | null,
 
 describe('JavaScript reward functions', () => {
   it('the three DeepRacer examples give the documented rewards', () => {
-    const [follow, borders, zigzag] = REWARD_TEMPLATES.map((t) => compileJsReward(t.code));
+    const [follow, borders, zigzag] = templatesFor('javascript').map((t) => compileJsReward(t.code));
     const w = 0.76;
     expect(follow.evaluate([at({ distance_from_center: 0.05 * w })])).toEqual([1]);
     expect(follow.evaluate([at({ distance_from_center: 0.2 * w })])).toEqual([0.5]);

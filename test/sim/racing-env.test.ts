@@ -3,7 +3,7 @@ import { RacingVectorEnv, type RacingEnvConfig } from '../../src/sim/racing-env'
 import { RacingEnv } from '../../src/sim/racing-env-single';
 import { defaultActionSpace, type ContinuousActionSpace } from '../../src/sim/action-space';
 import { compileJsReward } from '../../src/reward/js-reward';
-import { DEFAULT_REWARD } from '../../src/reward/examples';
+import { DEFAULT_JS_REWARD } from '../../src/reward/examples';
 import type { DeepRacerParams } from '../../src/reward/params';
 import type { RewardFunction } from '../../src/reward/reward-function';
 import { RewardError } from '../../src/reward/reward-function';
@@ -15,7 +15,7 @@ import { checkEnv, checkVectorEnv } from '../../src/sim/env-checker';
 const continuous: ContinuousActionSpace = { type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 4 } };
 
 function config(over: Partial<RacingEnvConfig> = {}): RacingEnvConfig {
-  return { track: shippedTrack('reinvent_base'), actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_REWARD.code), ...over };
+  return { track: shippedTrack('reinvent_base'), actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_JS_REWARD.code), ...over };
 }
 
 /** A reward function that records every params it sees. */
