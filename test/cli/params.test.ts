@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { PARAMS_KEYS } from '../../src/reward/params';
 import { REPO, runCli } from '../helpers/run-cli';
 
@@ -28,6 +30,24 @@ describe('npm run params', () => {
     const row = JSON.parse(r.stdout.trim());
     expect(row.track_length).toBeCloseTo(19.55, 1);
     expect(row.is_offtrack).toBe(true);
+  });
+
+  it('adds the reward a Python or JavaScript function returns for each state, or its error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raceline-params-'));
+    const py = join(dir, 'r.py');
+    writeFileSync(py, "def reward_function(params):\n    if params['steps'] > 5:\n        return params['nope']\n    return 1.0 - params['distance_from_center']\n");
+    const js = join(dir, 'r.js');
+    writeFileSync(js, 'function reward_function(params) { return 1 - params.distance_from_center; }');
+    const csv = 'x,y,heading,steering_angle,speed,steps\n3.059734,0.682655,0,0,1,2\n3.059734,0.682655,0,0,1,9\n';
+    const a = runCli('params', ['--track', 'reinvent_base', '--reward', py], csv);
+    expect(a.status, a.stderr).toBe(0);
+    const [ok, bad] = a.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(ok.reward).toBeCloseTo(1 - ok.distance_from_center, 12);
+    expect(bad.reward).toBeUndefined();
+    expect(bad.rewardError.line).toBe(3);
+    expect(bad.rewardError.message).toMatch(/KeyError: 'nope'/);
+    const b = runCli('params', ['--track', 'reinvent_base', '--reward', js], csv);
+    expect(JSON.parse(b.stdout.trim().split('\n')[0]).reward).toBeCloseTo(ok.reward, 12);
   });
 
   it('names the bad cell of malformed input', () => {

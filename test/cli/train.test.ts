@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastJsonLine, runCli } from '../helpers/run-cli';
+import { templatesFor } from '../../src/reward/examples';
 
 describe('npm run train (learning gate on the real re:Invent 2018 track)', () => {
   it('trains from scratch with the defaults until 3 of 3 evaluation trials lap, and saves a DeepRacer-style model', () => {
@@ -41,6 +42,19 @@ describe('npm run train (learning gate on the real re:Invent 2018 track)', () =>
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/training stopped: reward_function line 3: .*'nope' is not a key of params/);
     expect(existsSync(join(dir, 'm'))).toBe(false);
+  });
+
+  it('trains with a Python reward function until it laps, and keeps it as reward_function.py', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raceline-py-'));
+    const file = join(dir, 'reward.py');
+    writeFileSync(file, templatesFor('python')[0].code);
+    const out = join(dir, 'model');
+    const r = runCli('train', ['--reward', file, '--stop-on-lap', '--seed', '1', '--minutes', '5', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = lastJsonLine(r.stdout);
+    expect(summary.completedLaps).toBe(3);
+    expect(readFileSync(join(out, 'reward_function.py'), 'utf8')).toBe(templatesFor('python')[0].code);
+    expect(JSON.parse(readFileSync(join(out, 'raceline.json'), 'utf8')).rewardLanguage).toBe('python');
   });
 
   it('rejects an unknown track with the list of shipped ones', () => {
