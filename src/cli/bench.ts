@@ -4,6 +4,7 @@
  *  - simulator steps per second (physics + params + reward + observation), one env and a vector of 16;
  *  - batched policy forward time per step for 8 and 16 cars, per tfjs backend;
  *  - PPO update throughput (gradient samples per second) with DeepRacer's defaults, per backend;
+ *  - Python vs JavaScript reward: simulator and training steps/s with the same reward function;
  *  - time to first laps: `train --stop-on-lap` on re:Invent 2018 for seeds 1, 2, 3 (skip with --quick);
  *  - the same in the studio in headless Chromium, 3 runs (`bench-browser.ts`; skip with --quick or --no-browser).
  * Flags: --quick (skip the time-to-lap runs), --no-browser, --seconds N (duration of each timed loop, default 3).
@@ -14,7 +15,8 @@ import { loadTrack } from './tracks-node';
 import { RacingVectorEnv } from '../sim/racing-env';
 import { defaultActionSpace } from '../sim/action-space';
 import { compileJsReward } from '../reward/js-reward';
-import { DEFAULT_JS_REWARD } from '../reward/examples';
+import { DEFAULT_JS_REWARD, templatesFor } from '../reward/examples';
+import { compileRewardFunction, type RewardLanguage } from '../reward/compile';
 import { Rng } from '../sim/rng';
 import { selectBackend } from '../rl/backend';
 import { PpoTrainer } from '../rl/ppo';
@@ -118,10 +120,53 @@ function benchTimeToLap(seed: number): void {
   });
 }
 
+/**
+ * The same reward function (follow the centre line) in Python and in JavaScript on the same track:
+ * simulator steps/s with 16 cars (the reward is a larger share there), and training steps/s with
+ * DeepRacer's defaults over fixed rollouts (8 cars × 256 steps, 3 iterations, same seed).
+ */
+async function benchRewardLanguages(): Promise<void> {
+  const track = loadTrack('reinvent_base');
+  const results: Record<string, { sim: number; train: number }> = {};
+  for (const language of ['javascript', 'python'] as RewardLanguage[]) {
+    const reward = await compileRewardFunction({ code: templatesFor(language)[0].code, language });
+    const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward, numEnvs: 16 });
+    env.reset({ seed: 1 });
+    const rng = new Rng(1);
+    const actions = new Int32Array(16);
+    const t0 = performance.now();
+    let steps = 0;
+    while (performance.now() - t0 < seconds * 1000) {
+      for (let i = 0; i < 16; i++) actions[i] = rng.int(10);
+      env.step(actions);
+      steps += 16;
+    }
+    const sim = steps / ((performance.now() - t0) / 1000);
+    const trainEnv = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward, numEnvs: 8 });
+    const trainer = new PpoTrainer(trainEnv, { numEnvs: 8, numSteps: 256, seed: 1 });
+    await trainer.init();
+    const t1 = performance.now();
+    for (let k = 0; k < 3; k++) await trainer.iteration();
+    const train = trainer.globalStep / ((performance.now() - t1) / 1000);
+    trainer.dispose();
+    results[language] = { sim, train };
+  }
+  emit({
+    bench: 'reward-language',
+    reward: 'follow the centre line',
+    simStepsPerSecond: { javascript: Math.round(results.javascript.sim), python: Math.round(results.python.sim) },
+    trainStepsPerSecond: { javascript: Math.round(results.javascript.train), python: Math.round(results.python.train) },
+    pythonSlowdownTraining: +(results.javascript.train / results.python.train).toFixed(2),
+    pythonSlowdownSimulator: +(results.javascript.sim / results.python.sim).toFixed(2),
+  });
+}
+
 async function main(): Promise<void> {
   benchSim(1);
   benchSim(16);
   for (const b of ['wasm', 'cpu']) await benchBackend(b);
+  await selectBackend({ preferred: ['wasm'], measure: false });
+  await benchRewardLanguages();
   if (args.quick !== true) for (const seed of [1, 2, 3]) benchTimeToLap(seed);
   if (args.quick !== true && args.browser !== false && args.noBrowser !== true) await benchBrowser(3, emit);
 }
