@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random numbers for the whole core. No `Math.random` anywhere in
+ * Seeded pseudo-random numbers for the whole core. No unseeded platform randomness anywhere in
  * `track/ sim/ reward/ rl/ race/`: every random draw comes from an `Rng` passed in, so a
  * seed replays a run exactly.
  *
