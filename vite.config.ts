@@ -1,8 +1,50 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
+
+/** What `loadPyodide({indexURL})` fetches from indexURL, and their content types. */
+const PYODIDE_FILES: Readonly<Record<string, string>> = {
+  'pyodide.asm.mjs': 'text/javascript',
+  'pyodide.asm.wasm': 'application/wasm',
+  'python_stdlib.zip': 'application/zip',
+  'pyodide-lock.json': 'application/json',
+};
+
+/**
+ * Serves Pyodide (CPython in WebAssembly, for Python reward functions) from this site, never from a
+ * CDN, so the studio works offline: `vite build` copies those files of the `pyodide` npm package
+ * unchanged into `dist/pyodide/`, and the dev server answers `/pyodide/<file>` from the package.
+ * Workers are told where they are by `src/workers/pyodide-url.ts`.
+ */
+function pyodideAssets(): Plugin {
+  const dir = dirname(createRequire(import.meta.url).resolve('pyodide/package.json'));
+  return {
+    name: 'raceline-pyodide-assets',
+    // Pyodide finds its files at run time from indexURL; pre-bundling it in dev gains nothing.
+    config: () => ({ optimizeDeps: { exclude: ['pyodide'] } }),
+    configureServer(server) {
+      const prefix = `${server.config.base.replace(/\/?$/, '/')}pyodide/`;
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0];
+        const name = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+        if (!Object.hasOwn(PYODIDE_FILES, name)) return next();
+        res.setHeader('Content-Type', PYODIDE_FILES[name]);
+        res.end(readFileSync(join(dir, name)));
+      });
+    },
+    generateBundle() {
+      for (const name of Object.keys(PYODIDE_FILES)) {
+        this.emitFile({ type: 'asset', fileName: `pyodide/${name}`, source: readFileSync(join(dir, name)) });
+      }
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), pyodideAssets()],
   base: './',
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -6,6 +6,7 @@
 import type { ActionSpace } from '../sim/action-space';
 import { defaultActionSpace } from '../sim/action-space';
 import { DEFAULT_REWARD } from '../reward/examples';
+import type { RewardLanguage } from '../reward/compile';
 import { resolvePpoConfig, type PpoConfig } from '../rl/config';
 import { toModelMetadata } from '../rl/model-metadata';
 import type { TrialResult } from '../race/evaluate';
@@ -31,10 +32,16 @@ export interface Notice {
 
 /** Speed of replays relative to simulated time. */
 const REPLAY_SPEED = 2;
+/** Lines the training log keeps (the newest). */
+const LOG_LINES = 200;
+/** The training log is redrawn at most this often, ms (reward code may print on every step). */
+const LOG_FLUSH_MS = 100;
 
 export class Studio {
   // The model being set up.
   trackName = $state(DEFAULT_TRACK);
+  /** Python by default, as in DeepRacer. */
+  rewardLanguage = $state<RewardLanguage>(DEFAULT_REWARD.language);
   rewardCode = $state(DEFAULT_REWARD.code);
   actionSpace = $state<ActionSpace>(defaultActionSpace());
   hyperparameters = $state<Partial<PpoConfig>>({ numEnvs: 8 });
@@ -52,6 +59,8 @@ export class Studio {
   rewardError = $state<{ message: string; line: number | null } | null>(null);
   lastTrainingEvaluation = $state.raw<TrialResult[] | null>(null);
   notice = $state<Notice | null>(null);
+  /** The newest LOG_LINES lines of the training log: what the reward code printed, and start-up notes. */
+  log = $state.raw<string[]>([]);
 
   // Saved models and evaluation.
   models = $state.raw<ModelRecord[]>([]);
@@ -66,6 +75,8 @@ export class Studio {
   private runWrites: Promise<void> = Promise.resolve();
   private store: RacelineStore | null = null;
   private replayFrame = 0;
+  private pendingLog: string[] = [];
+  private logTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** The selected track's data. */
   get track(): TrackData {
@@ -115,10 +126,12 @@ export class Studio {
     this.lastTrainingEvaluation = null;
     this.evaluation = null;
     this.stopReplay();
+    this.log = [];
     const setup = {
       track: this.track,
       actionSpace: $state.snapshot(this.actionSpace) as ActionSpace,
       rewardCode: this.rewardCode,
+      rewardLanguage: this.rewardLanguage,
       config,
       maxMinutes: this.maxMinutes,
       stopOnLap: this.stopOnLap,
@@ -134,14 +147,16 @@ export class Studio {
       status: 'running',
       error: null,
       track: setup.track.name,
-      config: { ppo: config, actionSpace: setup.actionSpace, rewardCode: setup.rewardCode, maxMinutes: setup.maxMinutes, stopOnLap: setup.stopOnLap },
+      config: { ppo: config, actionSpace: setup.actionSpace, rewardCode: setup.rewardCode, rewardLanguage: setup.rewardLanguage, maxMinutes: setup.maxMinutes, stopOnLap: setup.stopOnLap },
       metrics: [],
     };
     this.saveRun(run);
+    if (setup.rewardLanguage === 'python') this.appendLog('Loading Python (Pyodide) in the sim workers…');
     this.client = new TrainingClient(setup, {
       onStatus: (s) => (this.status = s),
       onBackend: (b) => (this.backend = `${b.backend} (${b.reason}); ${b.simWorkers} sim worker${b.simWorkers > 1 ? 's' : ''}`),
       onPoses: (p) => (this.poses = p.slice()),
+      onLog: (line) => this.appendLog(line),
       onIteration: (point, extra) => {
         this.points = [...this.points, point];
         run.metrics = this.points;
@@ -153,6 +168,7 @@ export class Studio {
     });
     const outcome = await this.client.start();
     this.client = null;
+    this.flushLog();
     if (outcome.error) {
       this.rewardError = { message: outcome.error.message, line: outcome.error.line };
       this.notice = { kind: 'error', text: `Training stopped: ${outcome.error.message}` };
@@ -187,7 +203,7 @@ export class Studio {
   }
 
   private async saveTrained(
-    setup: { track: TrackData; actionSpace: ActionSpace; rewardCode: string; config: PpoConfig },
+    setup: { track: TrackData; actionSpace: ActionSpace; rewardCode: string; rewardLanguage: RewardLanguage; config: PpoConfig },
     outcome: TrainingOutcome,
     runId: string,
   ): Promise<string | null> {
@@ -211,7 +227,7 @@ export class Studio {
       modelMetadata: toModelMetadata(setup.actionSpace, 'TRACK_GEOMETRY', 'RACELINE_MLP'),
       hyperparameters: setup.config,
       rewardCode: setup.rewardCode,
-      rewardLanguage: 'javascript',
+      rewardLanguage: setup.rewardLanguage,
       seed: setup.config.seed,
       trainingSeconds: outcome.trainingSeconds,
       envSteps: outcome.envSteps,
@@ -239,6 +255,20 @@ export class Studio {
       this.notice = { kind: 'error', text: (e as Error).message };
       return null;
     }
+  }
+
+  /** Adds a line to the training log; lines reach the page at most every LOG_FLUSH_MS. */
+  private appendLog(line: string): void {
+    this.pendingLog.push(line);
+    if (this.pendingLog.length > LOG_LINES) this.pendingLog.splice(0, this.pendingLog.length - LOG_LINES);
+    this.logTimer ??= setTimeout(() => this.flushLog(), LOG_FLUSH_MS);
+  }
+
+  private flushLog(): void {
+    if (this.logTimer !== null) clearTimeout(this.logTimer);
+    this.logTimer = null;
+    if (this.pendingLog.length === 0) return;
+    this.log = [...this.log, ...this.pendingLog.splice(0)].slice(-LOG_LINES);
   }
 
   /** Queues a write of the run record (config and metric series); a failure becomes a notice. */

@@ -8,8 +8,9 @@ import type { TrackData } from '../track/track-data';
 import type { EvaluateResult, NetworkBlob } from './protocol';
 import type { SimWorker } from './sim.worker';
 import { WASM_PATHS } from './wasm-paths';
+import { pyodideIndexURL } from './pyodide-url';
 
-/** No reward is needed to evaluate; the worker still compiles one. */
+/** No reward is needed to evaluate; the worker still compiles one, in JavaScript so no Python loads. */
 const NO_REWARD = 'function reward_function(params) { return 0; }';
 
 /**
@@ -25,6 +26,8 @@ export async function evaluateInWorker(track: TrackData, actionSpace: ActionSpac
       track,
       actionSpace,
       rewardCode: NO_REWARD,
+      rewardLanguage: 'javascript',
+      pyodideIndexURL: pyodideIndexURL(),
       numEnvs: 1,
       seed,
       firstCar: 0,

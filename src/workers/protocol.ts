@@ -6,6 +6,7 @@ import type { ActionSpace } from '../sim/action-space';
 import type { TrackData } from '../track/track-data';
 import type { PpoConfig } from '../rl/config';
 import type { TrialResult } from '../race/evaluate';
+import type { RewardLanguage } from '../reward/compile';
 
 /** The network as it travels: its JSON spec and flat float32 weights. */
 export interface NetworkBlob {
@@ -20,6 +21,9 @@ export interface SimInit {
   track: TrackData;
   actionSpace: ActionSpace;
   rewardCode: string;
+  rewardLanguage: RewardLanguage;
+  /** Where Pyodide's files are (absolute URL ending in '/'), for Python reward code: `pyodideIndexURL()`. */
+  pyodideIndexURL: string;
   /** Cars in this worker. */
   numEnvs: number;
   /** Seed of this worker's env and sampling streams. */

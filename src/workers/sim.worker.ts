@@ -1,7 +1,7 @@
 /**
  * Sim worker: a share of the training cars. Holds a RacingVectorEnv, a copy of the policy for acting
- * (tfjs-wasm, one batched forward pass per step) and the user's reward function, which therefore
- * runs here and never on the page. Collects a rollout, computes GAE locally and hands the learner
+ * (tfjs-wasm, one batched forward pass per step) and the user's reward function (JavaScript, or
+ * Python through Pyodide loaded in this worker), which therefore runs here and never on the page. Collects a rollout, computes GAE locally and hands the learner
  * flat typed arrays as transferables. Also runs evaluations. Streams car poses at up to 30 Hz.
  */
 import * as Comlink from 'comlink';
@@ -10,7 +10,7 @@ import { RacingVectorEnv } from '../sim/racing-env';
 import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
 import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
-import { compileJsReward } from '../reward/js-reward';
+import { compileRewardFunction } from '../reward/compile';
 import { RewardError } from '../reward/reward-function';
 import { selectBackend } from '../rl/backend';
 import { ActorCriticNetwork } from '../rl/networks';
@@ -19,12 +19,14 @@ import { RolloutBuffer } from '../rl/rollout-buffer';
 import { collectRollout, type RolloutState } from '../rl/rollout';
 import { computeGae } from '../rl/gae';
 import { evaluatePolicy } from '../race/evaluate';
+import { LogLimiter } from './log-limiter';
 import type { CollectOptions, CollectResult, EpisodeSummary, EvaluateRequest, EvaluateResult, SimInit, WorkerError } from './protocol';
 
 /** Fastest pose stream to the page, Hz. */
 const POSE_HZ = 30;
 
 type PoseSink = (workerIndex: number, poses: Float32Array) => void;
+type LogSink = (line: string) => void;
 
 /** Wraps the env to stream poses and keep each car's current path for the best-episode trail. */
 class ObservedEnv implements VectorEnv {
@@ -88,15 +90,24 @@ export class SimWorker {
   private track: Track | null = null;
 
   /**
-   * Builds the cars, compiles the reward function and the policy copy.
-   * @returns `{ok: false, error}` when the reward code does not compile.
+   * Builds the cars, compiles the reward function (loading Pyodide first for Python) and the policy copy.
+   * @param onPoses receives car poses, at most POSE_HZ times a second.
+   * @param onLog receives the lines the reward code prints, at most MAX_LINES_PER_SECOND a second.
+   * @returns `{ok: false, error}` when the reward code does not compile; `rewardMs` is the time
+   *   spent compiling it, Pyodide's loading included.
    */
-  async init(init: SimInit, onPoses?: PoseSink): Promise<{ ok: true; backend: string } | { ok: false; error: WorkerError }> {
+  async init(init: SimInit, onPoses?: PoseSink, onLog?: LogSink): Promise<{ ok: true; backend: string; rewardMs: number } | { ok: false; error: WorkerError }> {
     try {
       const backend = await selectBackend({ preferred: ['wasm', 'cpu'], measure: false, wasmPaths: init.wasmPaths });
       this.init_ = init;
       this.track = new Track(init.track);
-      const reward = compileJsReward(init.rewardCode);
+      const log = onLog ? new LogLimiter((line) => void onLog(line)) : null;
+      const rewardStart = performance.now();
+      const reward = await compileRewardFunction(
+        { code: init.rewardCode, language: init.rewardLanguage },
+        { pyodideIndexURL: init.pyodideIndexURL, onPrint: log ? (line) => log.push(line) : undefined },
+      );
+      const rewardMs = performance.now() - rewardStart;
       const inner = new RacingVectorEnv({
         track: this.track,
         actionSpace: init.actionSpace,
@@ -116,7 +127,7 @@ export class SimWorker {
       });
       this.rng = new Rng(init.seed);
       this.state = { observations: this.env.reset({ seed: init.seed }).observations };
-      return { ok: true, backend: backend.name };
+      return { ok: true, backend: backend.name, rewardMs };
     } catch (e) {
       return { ok: false, error: toWorkerError(e) };
     }

@@ -18,6 +18,8 @@ import type { SimWorker } from './sim.worker';
 import type { LearnerWorker } from './learner.worker';
 import type { CollectResult, EpisodeSummary, EvaluateResult, LearnerReady, NetworkBlob, WorkerError } from './protocol';
 import { WASM_PATHS } from './wasm-paths';
+import { pyodideIndexURL } from './pyodide-url';
+import type { RewardLanguage } from '../reward/compile';
 import { observationSpaceFor } from '../sim/observation';
 import { spaceSize } from '../sim/spaces';
 
@@ -25,6 +27,7 @@ export interface TrainingSetup {
   track: TrackData;
   actionSpace: ActionSpace;
   rewardCode: string;
+  rewardLanguage: RewardLanguage;
   config: PpoConfig;
   /** DeepRacer's stop condition, minutes of training (pauses excluded). */
   maxMinutes: number;
@@ -47,6 +50,11 @@ export interface TrainingCallbacks {
   onIteration?(point: IterationPoint, extra: { bestTrail: Float32Array | null; bestProgress: number; evaluation: TrialResult[] | null }): void;
   /** Car poses [numCars * 3] (x m, y m, heading rad), at most ~30 times a second. */
   onPoses?(poses: Float32Array): void;
+  /**
+   * A line for the training log: what the reward code prints (at most 200 lines a second per sim
+   * worker, long lines cut), and how long compiling it took (Pyodide's loading included).
+   */
+  onLog?(line: string): void;
 }
 
 export interface TrainingOutcome {
@@ -147,6 +155,7 @@ export class TrainingClient {
         this.poses.set(p, this.firstCar(workerIndex, numSims) * 3);
         callbacks.onPoses?.(this.poses);
       });
+      const onLog = Comlink.proxy((line: string) => callbacks.onLog?.(line));
       const inits = [];
       for (let w = 0; w < numSims; w++) {
         const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `raceline-sim-${w}` });
@@ -162,6 +171,8 @@ export class TrainingClient {
               track: setup.track,
               actionSpace: setup.actionSpace,
               rewardCode: setup.rewardCode,
+              rewardLanguage: setup.rewardLanguage,
+              pyodideIndexURL: pyodideIndexURL(),
               numEnvs: this.firstCar(w + 1, numSims) - firstCar,
               seed: cfg.seed * 1000 + w,
               firstCar,
@@ -170,10 +181,16 @@ export class TrainingClient {
               wasmPaths: WASM_PATHS,
             },
             onPoses,
+            onLog,
           ),
         );
       }
-      for (const r of await Promise.all(inits)) if (!r.ok) return this.finish(outcome('error', r.error), 'failed');
+      const results = await Promise.all(inits);
+      for (const r of results) if (!r.ok) return this.finish(outcome('error', r.error), 'failed');
+      if (setup.rewardLanguage === 'python') {
+        const slowest = Math.max(...results.map((r) => (r.ok ? r.rewardMs : 0)));
+        callbacks.onLog?.(`Python reward function ready in ${(slowest / 1000).toFixed(1)} s (Pyodide loaded and the code compiled ${numSims === 1 ? 'in the sim worker' : `in each of ${numSims} sim workers`})`);
+      }
       callbacks.onStatus?.('running');
 
       const perWorker = Math.ceil(cfg.episodesPerIteration / numSims);

@@ -1,5 +1,5 @@
 /** Steps of the studio that several browser tests share. */
-import type { Page } from 'playwright-core';
+import type { Dialog, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Opens the studio and waits until it is ready to train. */
@@ -8,10 +8,24 @@ export async function openStudio(page: Page, baseUrl: string): Promise<void> {
   await page.getByTestId('train').waitFor({ timeout: 60_000 });
 }
 
-/** Replaces the reward code in the CodeMirror editor, as a user pasting it would. */
-export async function setRewardCode(page: Page, code: string): Promise<void> {
+/**
+ * Chooses the reward language with the editor's toggle (accepting the "replace your code?" question),
+ * then replaces the reward code in the CodeMirror editor, as a user pasting it would.
+ */
+export async function setRewardCode(page: Page, code: string, language: 'javascript' | 'python' = 'javascript'): Promise<void> {
   await page.getByRole('tab', { name: 'Reward' }).click();
-  const editor = page.getByLabel('Reward function (JavaScript)');
+  const name = language === 'python' ? 'Python' : 'JavaScript';
+  const radio = page.getByRole('radio', { name, exact: true });
+  if (!(await radio.isChecked())) {
+    const accept = (d: Dialog) => void d.accept();
+    page.on('dialog', accept);
+    try {
+      await radio.check();
+    } finally {
+      page.off('dialog', accept);
+    }
+  }
+  const editor = page.getByLabel(`Reward function (${name})`);
   await editor.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
