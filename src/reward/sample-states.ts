@@ -7,8 +7,6 @@ import type { Track } from '../track/track';
 import { CAR } from '../sim/car';
 import { CONTROL_HZ } from '../sim/racing-env';
 import { buildParams, emptyMeasure, measureCar, type DeepRacerParams } from './params';
-import { compileJsReward } from './js-reward';
-import { checkRewardValue, RewardError } from './reward-function';
 
 /** One named state of the car and the `params` DeepRacer would pass for it. */
 export interface SampleState {
@@ -76,30 +74,3 @@ export function sampleStates(track: Track): SampleState[] {
   return out;
 }
 
-/**
- * Compiles JavaScript reward code and runs it on `sampleStates(track)`, applying DeepRacer's rule
- * to every value (a finite number within ±1e5; reference/deepracer.md §1.3).
- * @returns `{ok: true, rows}` with one reward per state, or `{ok: false, error}` with the first
- *   problem: a syntax error and its line, a runtime error and its line, a missing
- *   `reward_function`, or an invalid value and the state it was returned for. Never throws.
- */
-export function checkReward(code: string, track: Track): RewardCheck {
-  try {
-    const fn = compileJsReward(code);
-    const rows: { label: string; reward: number }[] = [];
-    for (const { label, params } of sampleStates(track)) {
-      try {
-        const [value] = fn.evaluate([params]);
-        rows.push({ label, reward: checkRewardValue(value, params.steps) });
-      } catch (e) {
-        if (e instanceof RewardError) throw new RewardError(e.kind, `${e.message} (state: ${label.toLowerCase()})`, e.line);
-        throw e;
-      }
-    }
-    return { ok: true, rows };
-  } catch (e) {
-    if (e instanceof RewardError) return { ok: false, error: { message: e.message, line: e.line } };
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { ok: false, error: { message: `reward check failed: ${message}`, line: null } };
-  }
-}

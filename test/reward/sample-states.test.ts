@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrack } from '../../src/cli/tracks-node';
 import { REWARD_TEMPLATES } from '../../src/reward/examples';
-import { checkReward, sampleStates } from '../../src/reward/sample-states';
+import { sampleStates } from '../../src/reward/sample-states';
+import { checkRewardSource } from '../../src/reward/check-source';
+
+/** The studio's reward check on JavaScript code. */
+const checkReward = (code: string, t: typeof track) => checkRewardSource({ code, language: 'javascript' }, t);
 
 const track = loadTrack('reinvent_base');
 const template = (id: string): string => REWARD_TEMPLATES.find((t) => t.id === id)!.code;
@@ -47,8 +51,8 @@ describe('sampleStates on re:Invent 2018', () => {
 });
 
 describe('checkReward', () => {
-  it('follow-centre-line pays 1.0 on the centre, each band its value, 1e-3 off track', () => {
-    const r = checkReward(template('follow-center-line'), track);
+  it('follow-centre-line pays 1.0 on the centre, each band its value, 1e-3 off track', async () => {
+    const r = await checkReward(template('follow-center-line'), track);
     if (!r.ok) throw new Error(r.error.message);
     expect(rewardOf(r.rows, 'centre line, 1 m/s')).toBe(1);
     expect(rewardOf(r.rows, '5% of the width left')).toBe(1);
@@ -57,48 +61,48 @@ describe('checkReward', () => {
     expect(rewardOf(r.rows, 'off the track')).toBe(1e-3);
   });
 
-  it('stay-inside-borders pays nothing once a wheel leaves the road', () => {
-    const r = checkReward(template('stay-inside-borders'), track);
+  it('stay-inside-borders pays nothing once a wheel leaves the road', async () => {
+    const r = await checkReward(template('stay-inside-borders'), track);
     if (!r.ok) throw new Error(r.error.message);
     expect(rewardOf(r.rows, 'centre line, 1 m/s')).toBe(1);
     expect(rewardOf(r.rows, '45% of the width right')).toBe(1e-3);
     expect(rewardOf(r.rows, 'off the track')).toBe(1e-3);
   });
 
-  it('prevent-zig-zag cuts the reward for sharp steering', () => {
-    const r = checkReward(template('prevent-zig-zag'), track);
+  it('prevent-zig-zag cuts the reward for sharp steering', async () => {
+    const r = await checkReward(template('prevent-zig-zag'), track);
     if (!r.ok) throw new Error(r.error.message);
     expect(rewardOf(r.rows, 'centre line, 1 m/s')).toBe(1);
     expect(rewardOf(r.rows, 'Steering 25°')).toBeCloseTo(0.8, 12);
   });
 
-  it('reports a syntax error with its line', () => {
+  it('reports a syntax error with its line', async () => {
     const code = 'function reward_function(params) {\n  const x = 1;\n  return x +;\n}\n';
-    const r = checkReward(code, track);
+    const r = await checkReward(code, track);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.line).toBe(3);
     expect(r.error.message).toMatch(/line 3/);
   });
 
-  it("applies DeepRacer's rule to a NaN reward", () => {
-    const r = checkReward('function reward_function(params) {\n  return 0 / 0;\n}\n', track);
+  it("applies DeepRacer's rule to a NaN reward", async () => {
+    const r = await checkReward('function reward_function(params) {\n  return 0 / 0;\n}\n', track);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.message).toMatch(/NaN/);
     expect(r.error.message).toMatch(/DeepRacer stops training/);
   });
 
-  it('names the line of a runtime error and a misspelt params key', () => {
-    const r = checkReward('function reward_function(params) {\n  return params.progres;\n}\n', track);
+  it('names the line of a runtime error and a misspelt params key', async () => {
+    const r = await checkReward('function reward_function(params) {\n  return params.progres;\n}\n', track);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.line).toBe(2);
     expect(r.error.message).toMatch(/did you mean 'progress'/);
   });
 
-  it('reports a missing reward_function without a line', () => {
-    const r = checkReward('function reward(params) { return 1; }', track);
+  it('reports a missing reward_function without a line', async () => {
+    const r = await checkReward('function reward(params) { return 1; }', track);
     expect(r).toEqual({ ok: false, error: { message: expect.stringMatching(/no reward_function/), line: null } });
   });
 });
