@@ -70,6 +70,14 @@ export interface TrainingOutcome {
   backend: string | null;
 }
 
+/**
+ * Time limit of a reward call, s: a collecting sim worker streams poses many times a second, so one
+ * that is silent this long is stuck in user code (an endless loop, a blocking call) and is stopped.
+ */
+export const REWARD_TIME_LIMIT_S = 10;
+/** Longest a sim worker may take to start (loading Pyodide, compiling the reward code), s. */
+export const WORKER_START_LIMIT_S = 120;
+
 /** Progress a training iteration must reach before `stopOnLap` spends time evaluating. */
 const EVAL_GATE_PROGRESS = 50;
 
@@ -84,8 +92,11 @@ export class TrainingClient {
   private paused = false;
   private resumeWaiters: (() => void)[] = [];
   private stopWaiters: (() => void)[] = [];
-  /** Set when a worker dies (out of memory, a crashed backend): the run ends with this error. */
+  /** Set when a worker dies (out of memory, a crashed backend) or overruns a limit: the run ends with this error. */
   private crash: WorkerError | null = null;
+  /** Per sim worker: when it last reported (ms, performance.now()). */
+  private beats: number[] = [];
+  private watchdog: ReturnType<typeof setInterval> | null = null;
   private poses: Float32Array = new Float32Array(0);
 
   constructor(
@@ -152,6 +163,7 @@ export class TrainingClient {
 
       this.poses = new Float32Array(cfg.numEnvs * 3);
       const onPoses = Comlink.proxy((workerIndex: number, p: Float32Array) => {
+        this.beats[workerIndex] = performance.now();
         this.poses.set(p, this.firstCar(workerIndex, numSims) * 3);
         callbacks.onPoses?.(this.poses);
       });
@@ -185,7 +197,10 @@ export class TrainingClient {
           ),
         );
       }
-      const results = await Promise.all(inits);
+      this.startWatchdog('start', WORKER_START_LIMIT_S);
+      const results = await this.untilStopped(Promise.all(inits));
+      this.stopWatchdog();
+      if (results === null) return this.finish(outcome(this.crash ? 'error' : 'stopped', this.crash), this.crash ? 'failed' : 'stopped');
       for (const r of results) if (!r.ok) return this.finish(outcome('error', r.error), 'failed');
       if (setup.rewardLanguage === 'python') {
         const slowest = Math.max(...results.map((r) => (r.ok ? r.rewardMs : 0)));
@@ -210,9 +225,11 @@ export class TrainingClient {
           return this.finish(outcome('time'), 'stopped');
         }
         const iterStart = performance.now();
+        this.startWatchdog('collect', REWARD_TIME_LIMIT_S);
         const collected = await this.untilStopped(
           Promise.all(this.sims.map((s) => s.collect({ minEpisodes: perWorker, maxSteps: cfg.maxRolloutSteps, gamma: cfg.gamma, gaeLambda: cfg.gaeLambda }))),
         );
+        this.stopWatchdog();
         if (collected === null) break;
         const failed = collected.find((c): c is Extract<CollectResult, { ok: false }> => !c.ok);
         if (failed) {
@@ -286,6 +303,32 @@ export class TrainingClient {
     worker.addEventListener('messageerror', () => fail('a message could not be read'));
   }
 
+  /** Watches every sim worker's heartbeat; one silent for `limitS` ends the run with a message naming the limit. */
+  private startWatchdog(phase: 'start' | 'collect', limitS: number): void {
+    this.stopWatchdog();
+    const now = performance.now();
+    this.beats = this.sims.map(() => now);
+    this.watchdog = setInterval(() => {
+      const t = performance.now();
+      const stuck = this.beats.findIndex((b) => t - b > limitS * 1000);
+      if (stuck < 0 || this.crash || this.stopRequested) return;
+      this.crash = {
+        kind: 'time-limit',
+        message:
+          phase === 'collect'
+            ? `reward_function did not return within the time limit of ${limitS} s (an endless loop, or code that blocks?); simulator ${stuck + 1} was stopped and the model trained so far is kept`
+            : `simulator ${stuck + 1} did not start within ${limitS} s (does the reward code's top level loop forever?); training stopped`,
+        line: null,
+      };
+      this.stop();
+    }, 250);
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog !== null) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
   /** Index of the first car of sim worker w when cars are split evenly. */
   private firstCar(w: number, numSims: number): number {
     return Math.floor((w * this.setup.config.numEnvs) / numSims);
@@ -298,6 +341,7 @@ export class TrainingClient {
   }
 
   private finish(o: TrainingOutcome, status: TrainingStatus): TrainingOutcome {
+    this.stopWatchdog();
     this.terminate();
     this.callbacks.onStatus?.(status);
     return o;
