@@ -47,7 +47,8 @@ export default defineConfig({
   plugins: [svelte(), pyodideAssets()],
   base: './',
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  // Quiet builds for `npm start`: Rolldown's plugin-timing report is noise for someone who just wants the studio.
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096, rolldownOptions: { checks: { pluginTimings: false } } },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
