@@ -66,9 +66,13 @@ export function writeGeometryObservation(centre: CentreLine, s: GeometryInput, o
   centre.pointAt(s.along, tmp);
   let dh = s.heading - tmp[2];
   dh = Math.atan2(Math.sin(dh), Math.cos(dh));
-  const v = [fwd / 4, lat / 2, s.yawRate / 5, s.steer / ((30 * Math.PI) / 180), dh / Math.PI, s.offset / Math.max(s.width / 2, 1e-3)];
   let k = offset;
-  for (const x of v) out[k++] = clip(x);
+  out[k++] = clip(fwd / 4);
+  out[k++] = clip(lat / 2);
+  out[k++] = clip(s.yawRate / 5);
+  out[k++] = clip(s.steer / ((30 * Math.PI) / 180));
+  out[k++] = clip(dh / Math.PI);
+  out[k++] = clip(s.offset / Math.max(s.width / 2, 1e-3));
   for (const d of LOOKAHEAD_M) {
     centre.pointAt(s.along + d, tmp);
     const dx = tmp[0] - s.x;

@@ -165,9 +165,11 @@ export class RacingVectorEnv implements VectorEnv {
     return { observations: obs };
   }
 
-  /** Car poses for drawing: [numEnvs * 3] (x m, y m, heading rad) of each car origin. */
-  poses(): Float32Array {
-    const out = new Float32Array(this.numEnvs * 3);
+  /**
+   * Car poses for drawing: [numEnvs * 3] (x m, y m, heading rad) of each car origin.
+   * @param out a buffer of that size to fill instead of allocating one.
+   */
+  poses(out: Float32Array = new Float32Array(this.numEnvs * 3)): Float32Array {
     for (let i = 0; i < this.numEnvs; i++) {
       const b = this.bodies[i];
       const p = b.getPosition();

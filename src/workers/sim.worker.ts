@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import { Track } from '../track/track';
 import { RacingVectorEnv } from '../sim/racing-env';
-import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
+import type { ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
 import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
 import { compileRewardFunction } from '../reward/compile';
@@ -35,6 +35,8 @@ class ObservedEnv implements VectorEnv {
   readonly singleActionSpace;
   private paths: number[][];
   private lastEmit = 0;
+  /** [numEnvs * 3] reused each step; the pose sink copies it when it sends. */
+  private readonly poseBuffer: Float32Array;
   best: { progress: number; path: Float32Array } | null = null;
 
   constructor(
@@ -46,6 +48,7 @@ class ObservedEnv implements VectorEnv {
     this.singleObservationSpace = inner.singleObservationSpace;
     this.singleActionSpace = inner.singleActionSpace;
     this.paths = Array.from({ length: inner.numEnvs }, () => []);
+    this.poseBuffer = new Float32Array(inner.numEnvs * 3);
   }
 
   reset(options?: ResetOptions): { observations: Float32Array } {
@@ -55,10 +58,10 @@ class ObservedEnv implements VectorEnv {
 
   step(actions: Int32Array | Float32Array): VectorStepResult {
     const r = this.inner.step(actions);
-    const poses = this.inner.poses();
-    const ended = new Set(r.episodes.map((e: EpisodeRecord) => e.envIndex));
+    const poses = this.inner.poses(this.poseBuffer);
     for (let i = 0; i < this.numEnvs; i++) {
-      if (!ended.has(i)) this.paths[i].push(poses[3 * i], poses[3 * i + 1]);
+      // A car that just ended is already back at its start (same-step autoreset): not part of its path.
+      if (!r.terminated[i] && !r.truncated[i]) this.paths[i].push(poses[3 * i], poses[3 * i + 1]);
     }
     for (const e of r.episodes) {
       const progress = Number(e.extra?.progress ?? 0);
