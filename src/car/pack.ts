@@ -1,0 +1,253 @@
+/**
+ * The car pack: the POLICY network of a trained model in a compact binary a car can run, with what
+ * the car needs around it (observation spec, preprocessing, action spec) and the SHA-256 model hash.
+ * The value network, optimizer state and training files stay behind. Byte layout: docs/car-protocol.md §6.
+ *
+ *   header    magic "RLPK", pack version 1, weight type (1 float32, 2 int8), u32 body length
+ *   name      u8 length + UTF-8
+ *   sensors   u8 count; each: u8 length + ASCII name, u16 size (float values)
+ *   preproc   u8 count; each: u8 op (1 clip, 2 affine), f32 a, f32 b
+ *   action    u8 kind (1 discrete: u16 n + n × (f32 steering_angle deg, f32 speed m/s);
+ *             2 continuous: f32 steering low, high (deg), f32 speed low, high (m/s))
+ *   layers    (4-byte aligned) u16 count, u16 0; each: u8 kind, 3 zero bytes, then per kind
+ *             (dense: u16 in, u16 out, kernel tensor [in, out], bias tensor [out]; relu, tanh: nothing)
+ *   tensor    u8 dtype (1 float32, 2 int8), u8 rank, u16 0, rank × u32 dims, f32 scale,
+ *             values (row-major; int8 value v means v × scale), zero padding to 4 bytes
+ *   hash      SHA-256 of every byte before it (the "model hash")
+ *
+ * Layer kinds 0x10 conv2d, 0x11 max_pool2d and 0x12 flatten are reserved for camera and LiDAR CNNs;
+ * version-1 readers refuse them by name.
+ */
+import { ByteReader, ByteWriter, FormatError, bytesEqual, toHex } from './byte-io';
+import { HASH_SIZE, sha256 } from './sha256';
+import type { ActionSpace } from '../sim/action-space';
+
+export const PACK_MAGIC = 'RLPK';
+export const PACK_VERSION = 1;
+/** Bytes of the fixed header (magic, version, weight type, reserved, body length). */
+export const PACK_HEADER_SIZE = 12;
+
+/** Number type of the kernels; biases are always float32. Also the protocol's pack format code. */
+export type WeightType = 'float32' | 'int8';
+export const WEIGHT_TYPE_CODE: Readonly<Record<WeightType, number>> = { float32: 1, int8: 2 };
+
+/** One sensor's slice of the observation vector, in order. */
+export interface SensorSpec {
+  /** DeepRacer-style sensor name: `TRACK_GEOMETRY`, later `FRONT_FACING_CAMERA`, `LIDAR`, `SECTOR_LIDAR`. */
+  name: string;
+  /** Number of float values it contributes. */
+  size: number;
+}
+
+/** An elementwise step applied, in order, to the concatenated observation before the first layer. */
+export type PreprocessStep = { op: 'clip'; low: number; high: number } | { op: 'affine'; scale: number; offset: number };
+
+/** A weight tensor; real value = data[i] × scale (scale 1 for float32). */
+export interface PackTensor {
+  dtype: 'float32' | 'int8';
+  shape: number[];
+  scale: number;
+  data: Float32Array | Int8Array;
+}
+
+export type PackLayer =
+  | { kind: 'dense'; inSize: number; outSize: number; kernel: PackTensor; bias: PackTensor }
+  | { kind: 'relu' }
+  | { kind: 'tanh' };
+
+export const LAYER_KIND_CODE = { dense: 0x01, relu: 0x02, tanh: 0x03 } as const;
+/** Reserved codes, refused by version-1 readers. */
+export const RESERVED_LAYER_KINDS: Readonly<Record<number, string>> = { 0x10: 'conv2d', 0x11: 'max_pool2d', 0x12: 'flatten' };
+
+/** A pack's content, without the hash. */
+export interface CarPackContent {
+  name: string;
+  weightType: WeightType;
+  sensors: SensorSpec[];
+  preprocessing: PreprocessStep[];
+  /** What the network's output means (DeepRacer's action space). */
+  action: ActionSpace;
+  layers: PackLayer[];
+}
+
+/** A parsed pack. */
+export interface CarPack extends CarPackContent {
+  /** SHA-256 of the body, 32 bytes. */
+  hash: Uint8Array;
+  /** Size of the whole pack, bytes. */
+  byteLength: number;
+}
+
+/** Length of the observation vector the pack reads (sum of the sensor sizes). */
+export function packObservationSize(pack: Pick<CarPackContent, 'sensors'>): number {
+  return pack.sensors.reduce((n, s) => n + s.size, 0);
+}
+
+/**
+ * Writes a pack and appends its SHA-256 model hash.
+ * @returns the pack bytes.
+ * @throws FormatError when layer shapes do not chain, the observation size differs from the first
+ *   layer's input, or the output size does not fit the action spec.
+ */
+export async function writePack(content: CarPackContent): Promise<Uint8Array> {
+  checkContent(content);
+  const w = new ByteWriter();
+  w.bytes(new TextEncoder().encode(PACK_MAGIC)).u8(PACK_VERSION).u8(WEIGHT_TYPE_CODE[content.weightType]).u16(0).u32(0);
+  w.shortString(content.name, 'pack name');
+  w.u8(content.sensors.length);
+  for (const s of content.sensors) w.shortString(s.name, 'sensor name').u16(s.size);
+  w.u8(content.preprocessing.length);
+  for (const p of content.preprocessing) {
+    if (p.op === 'clip') w.u8(1).f32(p.low).f32(p.high);
+    else w.u8(2).f32(p.scale).f32(p.offset);
+  }
+  const a = content.action;
+  if (a.type === 'discrete') {
+    w.u8(1).u16(a.actions.length);
+    for (const x of a.actions) w.f32(x.steering_angle).f32(x.speed);
+  } else {
+    w.u8(2).f32(a.steering_angle.low).f32(a.steering_angle.high).f32(a.speed.low).f32(a.speed.high);
+  }
+  w.align(4).u16(content.layers.length).u16(0);
+  for (const layer of content.layers) {
+    w.u8(LAYER_KIND_CODE[layer.kind]).u8(0).u16(0);
+    if (layer.kind !== 'dense') continue;
+    w.u16(layer.inSize).u16(layer.outSize);
+    writeTensor(w, layer.kernel);
+    writeTensor(w, layer.bias);
+  }
+  const body = w.finish();
+  new DataView(body.buffer).setUint32(8, body.length, true);
+  const out = new Uint8Array(body.length + HASH_SIZE);
+  out.set(body);
+  out.set(await sha256(body), body.length);
+  return out;
+}
+
+function writeTensor(w: ByteWriter, t: PackTensor): void {
+  w.u8(t.dtype === 'float32' ? 1 : 2).u8(t.shape.length).u16(0);
+  for (const d of t.shape) w.u32(d);
+  w.f32(t.scale);
+  if (t.dtype === 'float32') for (const v of t.data) w.f32(v);
+  else w.bytes(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.length));
+  w.align(4);
+}
+
+function checkContent(c: CarPackContent): void {
+  let width = packObservationSize(c);
+  if (width < 1) throw new FormatError('pack: the observation spec is empty');
+  c.layers.forEach((l, i) => {
+    if (l.kind !== 'dense') return;
+    if (l.inSize !== width) throw new FormatError(`pack: layer ${i} (dense) takes ${l.inSize} inputs, the previous layer gives ${width}`);
+    if (l.kernel.data.length !== l.inSize * l.outSize || l.bias.data.length !== l.outSize) {
+      throw new FormatError(`pack: layer ${i} (dense ${l.inSize}→${l.outSize}) has ${l.kernel.data.length} kernel and ${l.bias.data.length} bias values`);
+    }
+    width = l.outSize;
+  });
+  const want = c.action.type === 'discrete' ? c.action.actions.length : 2;
+  if (width !== want) throw new FormatError(`pack: the network gives ${width} outputs, the ${c.action.type} action space needs ${want}`);
+}
+
+/**
+ * Parses a pack and checks its hash.
+ * @returns the pack with typed-array views of its tensors (copies, safe to keep).
+ * @throws FormatError naming the problem: wrong magic, a newer pack version, a reserved or unknown
+ *   layer kind, truncation, inconsistent shapes, or a hash that does not match the body.
+ */
+export async function readPack(bytes: Uint8Array): Promise<CarPack> {
+  const pack = parsePackBody(bytes);
+  const bodyLength = bytes.length - HASH_SIZE;
+  const digest = await sha256(bytes.subarray(0, bodyLength));
+  if (!bytesEqual(digest, pack.hash)) {
+    throw new FormatError(`pack: the model hash in the pack (${toHex(pack.hash).slice(0, 16)}…) does not match its bytes (${toHex(digest).slice(0, 16)}…): the pack is corrupt`);
+  }
+  return pack;
+}
+
+/** `readPack` without the hash check (for tools that inspect a damaged pack). */
+export function parsePackBody(bytes: Uint8Array): CarPack {
+  const r = new ByteReader(bytes, 'pack');
+  const magic = new TextDecoder().decode(r.bytesView(4, 'magic'));
+  if (magic !== PACK_MAGIC) throw new FormatError(`pack: starts with '${magic}', a car pack starts with '${PACK_MAGIC}'`);
+  const version = r.u8('version');
+  if (version !== PACK_VERSION) throw new FormatError(`pack: version ${version} is not supported (this reader reads version ${PACK_VERSION}); update Raceline or the car runtime`);
+  const typeCode = r.u8('weight type');
+  const weightType = (Object.keys(WEIGHT_TYPE_CODE) as WeightType[]).find((k) => WEIGHT_TYPE_CODE[k] === typeCode);
+  if (!weightType) throw new FormatError(`pack: weight type ${typeCode} is unknown (1 float32, 2 int8)`);
+  r.u16('reserved');
+  const bodyLength = r.u32('body length');
+  if (bodyLength + HASH_SIZE !== bytes.length) {
+    throw new FormatError(`pack: header says ${bodyLength} body bytes + ${HASH_SIZE} hash bytes, the pack has ${bytes.length} (truncated or padded)`);
+  }
+  const name = r.shortString('name');
+  const sensors: SensorSpec[] = [];
+  for (let i = r.u8('sensor count'); i > 0; i--) sensors.push({ name: r.shortString('sensor name'), size: r.u16('sensor size') });
+  const preprocessing: PreprocessStep[] = [];
+  for (let i = r.u8('preprocessing count'); i > 0; i--) {
+    const op = r.u8('preprocessing op');
+    const a = r.f32('preprocessing a');
+    const b = r.f32('preprocessing b');
+    if (op === 1) preprocessing.push({ op: 'clip', low: a, high: b });
+    else if (op === 2) preprocessing.push({ op: 'affine', scale: a, offset: b });
+    else throw new FormatError(`pack: preprocessing op ${op} is unknown (1 clip, 2 affine)`);
+  }
+  let action: ActionSpace;
+  const kind = r.u8('action kind');
+  if (kind === 1) {
+    const n = r.u16('action count');
+    const actions = Array.from({ length: n }, (_, index) => ({ steering_angle: r.f32('steering_angle'), speed: r.f32('speed'), index }));
+    action = { type: 'discrete', actions };
+  } else if (kind === 2) {
+    const st = { low: r.f32('steering low'), high: r.f32('steering high') };
+    action = { type: 'continuous', steering_angle: st, speed: { low: r.f32('speed low'), high: r.f32('speed high') } };
+  } else throw new FormatError(`pack: action kind ${kind} is unknown (1 discrete, 2 continuous)`);
+  r.align(4, 'layers');
+  const layerCount = r.u16('layer count');
+  r.u16('reserved');
+  const layers: PackLayer[] = [];
+  for (let i = 0; i < layerCount; i++) {
+    const code = r.u8(`layer ${i} kind`);
+    r.bytesView(3, `layer ${i} reserved`);
+    if (code === LAYER_KIND_CODE.relu) layers.push({ kind: 'relu' });
+    else if (code === LAYER_KIND_CODE.tanh) layers.push({ kind: 'tanh' });
+    else if (code === LAYER_KIND_CODE.dense) {
+      const inSize = r.u16(`layer ${i} inputs`);
+      const outSize = r.u16(`layer ${i} outputs`);
+      layers.push({ kind: 'dense', inSize, outSize, kernel: readTensor(r, `layer ${i} kernel`), bias: readTensor(r, `layer ${i} bias`) });
+    } else if (RESERVED_LAYER_KINDS[code]) {
+      throw new FormatError(`pack: layer ${i} is ${RESERVED_LAYER_KINDS[code]}, reserved for a later pack version; this reader runs dense, relu and tanh layers`);
+    } else throw new FormatError(`pack: layer ${i} has unknown kind 0x${code.toString(16)}`);
+  }
+  if (r.offset !== bodyLength) throw new FormatError(`pack: ${bodyLength - r.offset} unexpected bytes after the last layer`);
+  const hash = bytes.slice(bodyLength);
+  const content: CarPackContent = { name, weightType, sensors, preprocessing, action, layers };
+  checkContent(content);
+  return { ...content, hash, byteLength: bytes.length };
+}
+
+function readTensor(r: ByteReader, what: string): PackTensor {
+  const code = r.u8(`${what} dtype`);
+  if (code !== 1 && code !== 2) throw new FormatError(`pack: ${what} has dtype ${code} (1 float32, 2 int8)`);
+  const rank = r.u8(`${what} rank`);
+  r.u16(`${what} reserved`);
+  const shape = Array.from({ length: rank }, () => r.u32(`${what} dims`));
+  const scale = r.f32(`${what} scale`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  let data: Float32Array | Int8Array;
+  if (code === 1) {
+    const raw = r.bytesView(count * 4, `${what} values`);
+    data = new Float32Array(count);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let i = 0; i < count; i++) data[i] = view.getFloat32(4 * i, true);
+  } else {
+    data = new Int8Array(r.bytesView(count, `${what} values`).slice().buffer);
+  }
+  r.align(4, what);
+  return { dtype: code === 1 ? 'float32' : 'int8', shape, scale, data };
+}
+
+/** The model hash of pack bytes (its last 32 bytes), without parsing. @throws FormatError when too short. */
+export function packHash(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < PACK_HEADER_SIZE + HASH_SIZE) throw new FormatError(`pack: ${bytes.length} bytes is too short to be a pack`);
+  return bytes.slice(bytes.length - HASH_SIZE);
+}
