@@ -136,29 +136,15 @@ export function writeSimTrace(rows: Iterable<SimTraceRow>): string {
   return `${lines.join('\n')}\n`;
 }
 
-type FieldKind = 'int' | 'float' | 'bool' | 'action' | 'text'; // of a known column
-
-/** Every column the parser knows: its CSV name, the other names it is found under, the row field and the type. */
-const KNOWN_COLUMNS: readonly { name: string; aliases: string[]; field: keyof SimTraceRow; kind: FieldKind }[] = [
-  { name: 'episode', aliases: [], field: 'episode', kind: 'int' },
-  { name: 'steps', aliases: ['step'], field: 'steps', kind: 'int' },
-  { name: 'X', aliases: ['x'], field: 'x', kind: 'float' },
-  { name: 'Y', aliases: ['y'], field: 'y', kind: 'float' },
-  { name: 'yaw', aliases: ['heading'], field: 'yaw', kind: 'float' },
-  { name: 'steer', aliases: ['steering_angle'], field: 'steer', kind: 'float' },
-  { name: 'throttle', aliases: ['speed'], field: 'throttle', kind: 'float' },
-  { name: 'action', aliases: ['action_taken'], field: 'action', kind: 'action' },
-  { name: 'reward', aliases: [], field: 'reward', kind: 'float' },
-  { name: 'done', aliases: ['job_completed'], field: 'done', kind: 'bool' },
-  { name: 'all_wheels_on_track', aliases: ['on_track'], field: 'allWheelsOnTrack', kind: 'bool' },
-  { name: 'progress', aliases: [], field: 'progress', kind: 'float' },
-  { name: 'closest_waypoint', aliases: ['closest_waypoint_index'], field: 'closestWaypoint', kind: 'int' },
-  { name: 'track_len', aliases: ['track_length'], field: 'trackLen', kind: 'float' },
-  { name: 'tstamp', aliases: ['timestamp'], field: 'tstamp', kind: 'float' },
-  { name: 'episode_status', aliases: [], field: 'episodeStatus', kind: 'text' },
-  { name: 'pause_duration', aliases: [], field: 'pauseDuration', kind: 'float' },
-  { name: 'obstacle_crash_counter', aliases: [], field: 'obstacleCrashCounter', kind: 'int' },
-  { name: 'wall_clock', aliases: [], field: 'wallClock', kind: 'float' },
+/**
+ * Every column the parser knows, in DeepRacer's order, each with the other names it is found under (deepracer-utils'
+ * DataFrame names, the 2019 docs' names). A row's fields are read by these positions.
+ */
+const KNOWN_COLUMNS: readonly (readonly string[])[] = [
+  ['episode'], ['steps', 'step'], ['X', 'x'], ['Y', 'y'], ['yaw', 'heading'], ['steer', 'steering_angle'], ['throttle', 'speed'],
+  ['action', 'action_taken'], ['reward'], ['done', 'job_completed'], ['all_wheels_on_track', 'on_track'], ['progress'],
+  ['closest_waypoint', 'closest_waypoint_index'], ['track_len', 'track_length'], ['tstamp', 'timestamp'], ['episode_status'],
+  ['pause_duration'], ['obstacle_crash_counter'], ['wall_clock'],
 ];
 /** The first 15 known columns are in every variant. */
 const CORE_COLUMNS = 15;
@@ -245,7 +231,7 @@ export class SimTraceParser {
         this.lineNo,
       );
     }
-    return { source: this.source, header: this.header, columns: this.present.map((k) => KNOWN_COLUMNS[k].name), rows: this.rows };
+    return { source: this.source, header: this.header, columns: this.present.map((k) => KNOWN_COLUMNS[k][0]), rows: this.rows };
   }
 
   private line(raw: string): void {
@@ -274,8 +260,12 @@ export class SimTraceParser {
       this.source = 'csv';
     }
     let count = this.scan(line);
-    if (this.fieldCount === 0) this.useCount(count === 16 || count === 18 || count === 20 ? this.joinAction(line, ACTION, count) : count);
-    else if (count === this.fieldCount + 1) count = this.joinAction(line, this.index[ACTION], count);
+    if (this.fieldCount === 0) {
+      count = this.joinAction(line, ACTION, count);
+      this.useCount(count);
+    } else if (count === this.fieldCount + 1) {
+      count = this.joinAction(line, this.index[ACTION], count);
+    }
     if (count !== this.fieldCount) {
       throw new SimTraceError(
         `${this.name} line ${this.lineNo}: ${count} fields where ${this.header ? 'the header has' : 'the first row has'} ${this.fieldCount} (a line cut short, or an extra comma)`,
@@ -325,13 +315,13 @@ export class SimTraceParser {
     this.index = KNOWN_COLUMNS.map(() => -1);
     names.forEach((raw, position) => {
       const name = raw.trim().toLowerCase();
-      const k = KNOWN_COLUMNS.findIndex((c) => c.name.toLowerCase() === name || c.aliases.includes(name));
+      const k = KNOWN_COLUMNS.findIndex((names) => names.some((n) => n.toLowerCase() === name));
       if (k !== -1 && this.index[k] === -1) this.index[k] = position; // unknown columns (a DataFrame index) are skipped
     });
     const missing = KNOWN_COLUMNS.slice(0, CORE_COLUMNS).filter((_, k) => this.index[k] === -1);
     if (missing.length > 0) {
       throw new SimTraceError(
-        `${this.name} line ${this.lineNo}: the header lacks ${missing.map((c) => `'${c.name}'`).join(', ')}; a sim-trace header is '${SIM_TRACE_HEADER}'`,
+        `${this.name} line ${this.lineNo}: the header lacks ${missing.map((c) => `'${c[0]}'`).join(', ')}; a sim-trace header is '${SIM_TRACE_HEADER}'`,
         this.lineNo,
       );
     }
@@ -412,7 +402,7 @@ export class SimTraceParser {
   }
 
   private fail(k: number, value: string, expected: string): never {
-    const column = KNOWN_COLUMNS[k].name;
+    const column = KNOWN_COLUMNS[k][0];
     throw new SimTraceError(
       `${this.name} line ${this.lineNo}, column '${column}' (field ${this.index[k] + 1}): ${JSON.stringify(value)} is not ${expected}`,
       this.lineNo,

@@ -240,6 +240,9 @@ describe('variants accepted on import', () => {
     const { rows, info } = parseSimTrace(log);
     expect(info).toMatchObject({ source: 'log', rows: 2 });
     expect(rows[1]).toMatchObject({ steps: 8, action: [-15, 1], done: true, episodeStatus: 'off_track' });
+    const first = parseSimTrace('SIM_TRACE_LOG:0,1,1.5,2.5,90.0,-15.0,1.0,[-15.0, 1.0],0.5,False,True,13.5,41,17.71,33.2,prepare,0.00\n');
+    expect(first.rows[0]).toMatchObject({ action: [-15, 1], episodeStatus: 'prepare', pauseDuration: 0 });
+    expect(first.info.columns).toHaveLength(17);
   });
 });
 
