@@ -3,10 +3,13 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Plugin } from 'vite';
+import { FRAME_SCRIPT, SANDBOX_FILE, sandboxDocument } from './src/sandbox/frame-document.js';
 
-/** What `loadPyodide({indexURL})` fetches from indexURL, and their content types. */
+/** What `loadPyodide({indexURL})` fetches from indexURL (and `pyodide.mjs`, which the sandbox imports from bytes), and their content types. */
 const PYODIDE_FILES: Readonly<Record<string, string>> = {
+  'pyodide.mjs': 'text/javascript',
   'pyodide.asm.mjs': 'text/javascript',
   'pyodide.asm.wasm': 'application/wasm',
   'python_stdlib.zip': 'application/zip',
@@ -43,8 +46,30 @@ function pyodideAssets(): Plugin {
   };
 }
 
+/**
+ * The reward sandbox frame (`src/sandbox/frame-document.ts`, docs/security.md) as a file of the site,
+ * `reward-sandbox.html`, with the frame script's SHA-256 in its Content-Security-Policy.
+ */
+function rewardSandboxDocument(): Plugin {
+  const html = () => sandboxDocument(createHash('sha256').update(FRAME_SCRIPT, 'utf8').digest('base64'));
+  return {
+    name: 'raceline-reward-sandbox',
+    configureServer(server) {
+      const path = `${server.config.base.replace(/\/?$/, '/')}${SANDBOX_FILE}`;
+      server.middlewares.use((req, res, next) => {
+        if ((req.url ?? '').split('?')[0] !== path) return next();
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        res.end(html());
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: SANDBOX_FILE, source: html() });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte(), pyodideAssets()],
+  plugins: [svelte(), pyodideAssets(), rewardSandboxDocument()],
   base: './',
   worker: { format: 'es' },
   // Quiet builds for `npm start`: Rolldown's plugin-timing report is noise for someone who just wants the studio.

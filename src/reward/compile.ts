@@ -5,6 +5,7 @@
  */
 import { compileJsReward } from './js-reward';
 import type { RewardFunction } from './reward-function';
+import type { PyodideLoader } from './python-reward';
 
 export type RewardLanguage = 'javascript' | 'python';
 
@@ -18,6 +19,10 @@ export interface CompileOptions {
   pyodideIndexURL?: string;
   /** Receives each line user code prints (Python `print`). */
   onPrint?: (line: string) => void;
+  /** Starts Pyodide another way (the sandbox worker loads it from bytes the page sends). */
+  pyodideLoader?: PyodideLoader;
+  /** Seed of Python's `random` (default 0). */
+  seed?: number;
 }
 
 /**
@@ -26,8 +31,8 @@ export interface CompileOptions {
 export async function compileRewardFunction(source: RewardSource, options: CompileOptions = {}): Promise<RewardFunction> {
   if (source.language === 'javascript') return compileJsReward(source.code);
   const { compilePythonReward, loadPythonRuntime } = await import('./python-reward');
-  const runtime = await loadPythonRuntime({ indexURL: options.pyodideIndexURL, onPrint: options.onPrint });
-  return compilePythonReward(runtime, source.code);
+  const runtime = await loadPythonRuntime({ indexURL: options.pyodideIndexURL, onPrint: options.onPrint, loader: options.pyodideLoader });
+  return compilePythonReward(runtime, source.code, options.seed);
 }
 
 /** The language of a reward file by its name: `.py` is Python, anything else JavaScript. */

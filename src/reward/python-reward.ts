@@ -27,21 +27,27 @@ export interface PythonRuntime {
 let runtime: Promise<PythonRuntime> | null = null;
 let nextId = 1;
 
+/** Starts Pyodide with its print hooks; the sandbox worker supplies one that needs no network. */
+export type PyodideLoader = (hooks: { stdout: (line: string) => void; stderr: (line: string) => void }) => Promise<PyodideInterface>;
+
 /**
  * Loads Pyodide once for this thread (later calls return the same runtime and only update `onPrint`).
  * @param indexURL folder of Pyodide's runtime files (browser: served by the site); Node finds the npm package's.
+ * @param loader how to start Pyodide instead (`indexURL` is then unused).
  * @throws Error when Pyodide's files cannot be loaded.
  */
-export function loadPythonRuntime(options: { indexURL?: string; onPrint?: (line: string) => void } = {}): Promise<PythonRuntime> {
+export function loadPythonRuntime(options: { indexURL?: string; onPrint?: (line: string) => void; loader?: PyodideLoader } = {}): Promise<PythonRuntime> {
   if (!runtime) {
     runtime = (async () => {
-      const { loadPyodide } = await import('pyodide');
       const rt: PythonRuntime = { py: null as unknown as PyodideInterface, onPrint: null };
-      const py = await loadPyodide({
-        ...(options.indexURL ? { indexURL: options.indexURL } : {}),
-        stdout: (line: string) => rt.onPrint?.(line),
-        stderr: (line: string) => rt.onPrint?.(line),
-      });
+      const hooks = { stdout: (line: string) => rt.onPrint?.(line), stderr: (line: string) => rt.onPrint?.(line) };
+      const loader: PyodideLoader =
+        options.loader ??
+        (async (h) => {
+          const { loadPyodide } = await import('pyodide');
+          return loadPyodide({ ...(options.indexURL ? { indexURL: options.indexURL } : {}), ...h });
+        });
+      const py = await loader(hooks);
       py.runPython(PYTHON_HARNESS);
       rt.py = py;
       return rt;

@@ -17,10 +17,28 @@ export interface RewardFunction {
   evaluate(batch: readonly DeepRacerParams[]): unknown[];
 }
 
+/**
+ * User reward code that runs elsewhere (the sandbox worker, docs/security.md) and answers
+ * asynchronously. Environments call it through `stepAsync`.
+ */
+export interface RemoteRewardFunction {
+  readonly language: 'javascript' | 'python';
+  readonly remote: true;
+  /**
+   * @returns the values, already checked with `checkRewardValue` on the other side.
+   * @throws RewardError when the user code throws, returns an invalid value, overruns its time limit
+   *   or its sandbox stops.
+   */
+  evaluate(batch: readonly DeepRacerParams[]): Promise<unknown[]>;
+}
+
+/** Either kind of reward function. */
+export type AnyRewardFunction = RewardFunction | RemoteRewardFunction;
+
 /** Largest reward magnitude DeepRacer accepts. */
 export const MAX_ABS_REWARD = 1e5;
 
-export type RewardErrorKind = 'syntax' | 'missing-function' | 'runtime' | 'not-a-number' | 'not-finite' | 'out-of-range';
+export type RewardErrorKind = 'syntax' | 'missing-function' | 'runtime' | 'not-a-number' | 'not-finite' | 'out-of-range' | 'time-limit' | 'sandbox';
 
 /** An error in user reward code; `line` is 1-based in the user's source when known. */
 export class RewardError extends Error {

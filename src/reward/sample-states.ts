@@ -7,6 +7,7 @@ import type { Track } from '../track/track';
 import { CAR } from '../sim/car';
 import { CONTROL_HZ } from '../sim/racing-env';
 import { buildParams, emptyMeasure, measureCar, type DeepRacerParams } from './params';
+import { checkRewardValue, RewardError, type RewardFunction } from './reward-function';
 
 /** One named state of the car and the `params` DeepRacer would pass for it. */
 export interface SampleState {
@@ -74,3 +75,31 @@ export function sampleStates(track: Track): SampleState[] {
   return out;
 }
 
+/**
+ * Runs a compiled reward function on `sampleStates(track)`.
+ * @returns as `checkRewardSource`. Never throws.
+ */
+export function runRewardCheck(fn: RewardFunction, track: Track): RewardCheck {
+  try {
+    const rows: { label: string; reward: number }[] = [];
+    for (const { label, params } of sampleStates(track)) {
+      try {
+        const [value] = fn.evaluate([params]);
+        rows.push({ label, reward: checkRewardValue(value, params.steps) });
+      } catch (e) {
+        if (e instanceof RewardError) throw new RewardError(e.kind, `${e.message} (state: ${label.toLowerCase()})`, e.line);
+        throw e;
+      }
+    }
+    return { ok: true, rows };
+  } catch (e) {
+    return checkFailure(e);
+  }
+}
+
+/** A RewardCheck failure from what was thrown. */
+export function checkFailure(e: unknown): RewardCheck {
+  if (e instanceof RewardError) return { ok: false, error: { message: e.message, line: e.line } };
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { ok: false, error: { message: `reward check failed: ${message}`, line: null } };
+}

@@ -83,7 +83,7 @@ export async function collectRollout(
     actMs += performance.now() - t0;
 
     t0 = performance.now();
-    const result = vecEnv.step(act.actions);
+    const result = vecEnv.stepAsync ? await vecEnv.stepAsync(act.actions) : vecEnv.step(act.actions);
     simulateMs += performance.now() - t0;
 
     // Truncated, not terminated: the episode would have continued, so bootstrap from its final observation.

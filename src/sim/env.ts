@@ -77,5 +77,7 @@ export interface VectorEnv {
   /** @returns observations [numEnvs * obsSize] float32. */
   reset(options?: ResetOptions): { observations: Float32Array };
   step(actions: Int32Array | Float32Array): VectorStepResult;
+  /** The same step for envs whose rewards come back asynchronously (a sandboxed reward function). */
+  stepAsync?(actions: Int32Array | Float32Array): Promise<VectorStepResult>;
   close?(): void;
 }

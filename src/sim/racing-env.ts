@@ -29,7 +29,7 @@ import type { BoxSpace, Space } from './spaces';
 import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from './env';
 import { Rng } from './rng';
 import { buildParams, emptyMeasure, measureCar, type CarMeasure, type DeepRacerParams } from '../reward/params';
-import { checkRewardValue, type RewardFunction } from '../reward/reward-function';
+import { checkRewardValue, type AnyRewardFunction } from '../reward/reward-function';
 
 /** Control steps per simulated second (DeepRacer's camera rate). */
 export const CONTROL_HZ = 15;
@@ -46,7 +46,8 @@ export type EpisodeStatus = 'prepare' | 'in_progress' | 'lap_complete' | 'off_tr
 export interface RacingEnvConfig {
   track: Track;
   actionSpace: ActionSpace;
-  reward: RewardFunction;
+  /** Local (synchronous) or remote (sandboxed; use `stepAsync`). */
+  reward: AnyRewardFunction;
   /** Parallel cars (default 1). */
   numEnvs?: number;
   sensor?: SensorName;
@@ -201,9 +202,30 @@ export class RacingVectorEnv implements VectorEnv {
   /**
    * Steps all cars one control step (1/15 s).
    * @param actions Int32Array [numEnvs] of action indices, or Float32Array [numEnvs * 2] of continuous samples.
-   * @throws RewardError when the reward function fails; Error when called before `reset`.
+   * @throws RewardError when the reward function fails; Error when called before `reset`, or when the
+   *   reward function is remote (sandboxed): use `stepAsync` then.
    */
   step(actions: Int32Array | Float32Array): VectorStepResult {
+    const pending = this.simulate(actions);
+    if (pending.batch.length === 0) return this.finishStep(pending, []);
+    const reward = this.cfg.reward;
+    if ('remote' in reward) throw new Error('RacingVectorEnv.step(): the reward function is remote (sandboxed); call stepAsync()');
+    return this.finishStep(pending, reward.evaluate(pending.batch));
+  }
+
+  /**
+   * `step` for a reward function that answers asynchronously (user code in the sandbox worker,
+   * see docs/security.md); works with a local one as well.
+   * @throws RewardError when the reward function fails or overruns its time limit.
+   */
+  async stepAsync(actions: Int32Array | Float32Array): Promise<VectorStepResult> {
+    const pending = this.simulate(actions);
+    if (pending.batch.length === 0) return this.finishStep(pending, []);
+    return this.finishStep(pending, await this.cfg.reward.evaluate(pending.batch));
+  }
+
+  /** Physics and episode bookkeeping of a step; returns the params of the cars that need a reward. */
+  private simulate(actions: Int32Array | Float32Array): { batch: DeepRacerParams[]; batchCars: number[] } {
     if (!this.started) throw new Error('RacingVectorEnv.step() called before reset()');
     const n = this.numEnvs;
     const dt = 1 / CONTROL_HZ / this.cfg.substeps;
@@ -232,11 +254,15 @@ export class RacingVectorEnv implements VectorEnv {
         batchCars.push(i);
       }
     }
+    return { batch, batchCars };
+  }
+
+  /** Applies the rewards, ends and restarts episodes, and builds the step's result. */
+  private finishStep(pending: { batch: DeepRacerParams[]; batchCars: number[] }, values: readonly unknown[]): VectorStepResult {
+    const n = this.numEnvs;
+    const { batch, batchCars } = pending;
     const rewards = new Float32Array(n);
-    if (batch.length > 0) {
-      const values = this.cfg.reward.evaluate(batch);
-      for (let k = 0; k < batch.length; k++) rewards[batchCars[k]] = checkRewardValue(values[k], batch[k].steps);
-    }
+    for (let k = 0; k < batch.length; k++) rewards[batchCars[k]] = checkRewardValue(values[k], batch[k].steps);
 
     const observations = new Float32Array(n * this.obsSize);
     const terminated = new Uint8Array(n);

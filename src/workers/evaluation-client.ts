@@ -8,10 +8,6 @@ import type { TrackData } from '../track/track-data';
 import type { EvaluateResult, NetworkBlob } from './protocol';
 import type { SimWorker } from './sim.worker';
 import { WASM_PATHS } from './wasm-paths';
-import { pyodideIndexURL } from './pyodide-url';
-
-/** No reward is needed to evaluate; the worker still compiles one, in JavaScript so no Python loads. */
-const NO_REWARD = 'function reward_function(params) { return 0; }';
 
 /**
  * @param trials number of trials (DeepRacer default 3); @param seed start perturbation seed.
@@ -25,9 +21,10 @@ export async function evaluateInWorker(track: TrackData, actionSpace: ActionSpac
       workerIndex: 0,
       track,
       actionSpace,
-      rewardCode: NO_REWARD,
+      // No reward is needed to evaluate: no sandbox, no user code.
+      rewardCode: '',
       rewardLanguage: 'javascript',
-      pyodideIndexURL: pyodideIndexURL(),
+      rewardPort: null,
       numEnvs: 1,
       seed,
       firstCar: 0,

@@ -22,8 +22,11 @@ export interface SimInit {
   actionSpace: ActionSpace;
   rewardCode: string;
   rewardLanguage: RewardLanguage;
-  /** Where Pyodide's files are (absolute URL ending in '/'), for Python reward code: `pyodideIndexURL()`. */
-  pyodideIndexURL: string;
+  /**
+   * The sandboxed RewardHost that runs the reward code (`RewardSandbox.startWorker`), transferred;
+   * null to evaluate only (every reward is 0, no user code runs).
+   */
+  rewardPort: MessagePort | null;
   /** Cars in this worker. */
   numEnvs: number;
   /** Seed of this worker's env and sampling streams. */

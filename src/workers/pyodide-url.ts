@@ -1,5 +1,5 @@
 /**
- * Where the sim and check workers load Pyodide from: `<site>/pyodide/`, the files
+ * Where the page fetches Pyodide's files for the reward sandbox: `<site>/pyodide/`, the files
  * the `pyodideAssets` plugin of vite.config.ts puts there (never a CDN, so the site works offline).
  *
  * Computed on the page and sent to the workers in their init message: a worker's own location is

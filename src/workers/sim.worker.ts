@@ -1,8 +1,10 @@
 /**
- * Sim worker: a share of the training cars. Holds a RacingVectorEnv, a copy of the policy for acting
- * (tfjs-wasm, one batched forward pass per step) and the user's reward function (JavaScript, or
- * Python through Pyodide loaded in this worker), which therefore runs here and never on the page. Collects a rollout, computes GAE locally and hands the learner
- * flat typed arrays as transferables. Also runs evaluations. Streams car poses at up to 30 Hz.
+ * Sim worker: a share of the training cars. Holds a RacingVectorEnv and a copy of the policy for
+ * acting (tfjs-wasm, one batched forward pass per step). The user's reward function does NOT run
+ * here: it runs in the sandbox worker (docs/security.md), reached through the MessagePort in
+ * `SimInit.rewardPort`, one call per step for all this worker's cars. Collects a rollout, computes
+ * GAE locally and hands the learner flat typed arrays as transferables. Also runs evaluations.
+ * Streams car poses at up to 30 Hz.
  */
 import * as Comlink from 'comlink';
 import { Track } from '../track/track';
@@ -10,8 +12,8 @@ import { RacingVectorEnv } from '../sim/racing-env';
 import type { ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
 import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
-import { compileRewardFunction } from '../reward/compile';
-import { RewardError } from '../reward/reward-function';
+import { connectRemoteReward } from './remote-reward';
+import { RewardError, type RewardFunction } from '../reward/reward-function';
 import { selectBackend } from '../rl/backend';
 import { ActorCriticNetwork } from '../rl/networks';
 import { ActorCritic } from '../rl/policy';
@@ -21,6 +23,9 @@ import { computeGae } from '../rl/gae';
 import { evaluatePolicy } from '../race/evaluate';
 import { LogLimiter } from './log-limiter';
 import type { CollectOptions, CollectResult, EpisodeSummary, EvaluateRequest, EvaluateResult, SimInit, WorkerError } from './protocol';
+
+/** The reward of an evaluation-only worker: DeepRacer's evaluation does not use rewards. */
+const ZERO_REWARD: RewardFunction = { language: 'javascript', evaluate: (batch) => batch.map(() => 0) };
 
 /** Fastest pose stream to the page, Hz. */
 const POSE_HZ = 30;
@@ -57,7 +62,14 @@ class ObservedEnv implements VectorEnv {
   }
 
   step(actions: Int32Array | Float32Array): VectorStepResult {
-    const r = this.inner.step(actions);
+    return this.observe(this.inner.step(actions));
+  }
+
+  async stepAsync(actions: Int32Array | Float32Array): Promise<VectorStepResult> {
+    return this.observe(await this.inner.stepAsync(actions));
+  }
+
+  private observe(r: VectorStepResult): VectorStepResult {
     const poses = this.inner.poses(this.poseBuffer);
     for (let i = 0; i < this.numEnvs; i++) {
       // A car that just ended is already back at its start (same-step autoreset): not part of its path.
@@ -93,7 +105,7 @@ export class SimWorker {
   private track: Track | null = null;
 
   /**
-   * Builds the cars, compiles the reward function (loading Pyodide first for Python) and the policy copy.
+   * Builds the cars, has the sandbox compile the reward function (loading Pyodide first for Python) and makes the policy copy.
    * @param onPoses receives car poses, at most POSE_HZ times a second.
    * @param onLog receives the lines the reward code prints, at most MAX_LINES_PER_SECOND a second.
    * @returns `{ok: false, error}` when the reward code does not compile; `rewardMs` is the time
@@ -106,10 +118,15 @@ export class SimWorker {
       this.track = new Track(init.track);
       const log = onLog ? new LogLimiter((line) => void onLog(line)) : null;
       const rewardStart = performance.now();
-      const reward = await compileRewardFunction(
-        { code: init.rewardCode, language: init.rewardLanguage },
-        { pyodideIndexURL: init.pyodideIndexURL, onPrint: log ? (line) => log.push(line) : undefined },
-      );
+      const reward = init.rewardPort
+        ? (
+            await connectRemoteReward(
+              init.rewardPort,
+              { code: init.rewardCode, language: init.rewardLanguage },
+              { seed: init.seed, onPrint: log ? (line) => log.push(line) : undefined },
+            )
+          ).reward
+        : ZERO_REWARD;
       const rewardMs = performance.now() - rewardStart;
       const inner = new RacingVectorEnv({
         track: this.track,

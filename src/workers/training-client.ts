@@ -18,7 +18,8 @@ import type { SimWorker } from './sim.worker';
 import type { LearnerWorker } from './learner.worker';
 import type { CollectResult, EpisodeSummary, EvaluateResult, LearnerReady, NetworkBlob, WorkerError } from './protocol';
 import { WASM_PATHS } from './wasm-paths';
-import { pyodideIndexURL } from './pyodide-url';
+import { RewardSandbox } from '../sandbox/reward-sandbox';
+import { REWARD_CALL_LIMIT_S } from './remote-reward';
 import type { RewardLanguage } from '../reward/compile';
 import { observationSpaceFor } from '../sim/observation';
 import { spaceSize } from '../sim/spaces';
@@ -71,8 +72,8 @@ export interface TrainingOutcome {
 }
 
 /**
- * Time limit of a reward call, s: a collecting sim worker streams poses many times a second, so one
- * that is silent this long is stuck in user code (an endless loop, a blocking call) and is stopped.
+ * Backstop for a collecting sim worker, s: it streams poses many times a second, so one silent this
+ * long is stuck (the reward call itself has its own, shorter limit, REWARD_CALL_LIMIT_S).
  */
 export const REWARD_TIME_LIMIT_S = 10;
 /** Longest a sim worker may take to start (loading Pyodide, compiling the reward code), s. */
@@ -98,6 +99,8 @@ export class TrainingClient {
   private beats: number[] = [];
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private poses: Float32Array = new Float32Array(0);
+  /** Where the reward code runs (docs/security.md); one worker in it per sim worker. */
+  private sandbox: RewardSandbox | null = null;
 
   constructor(
     private readonly setup: TrainingSetup,
@@ -168,6 +171,13 @@ export class TrainingClient {
         callbacks.onPoses?.(this.poses);
       });
       const onLog = Comlink.proxy((line: string) => callbacks.onLog?.(line));
+      this.sandbox = await RewardSandbox.open();
+      this.sandbox.onWorkerError = (_id, message) => {
+        if (this.crash || this.stopRequested) return;
+        this.crash = { kind: 'WorkerCrash', message: `the reward code raised an error outside reward_function (${message}); training stopped and the model trained so far is kept`, line: null };
+        this.stop();
+      };
+      const rewardWorkers = await Promise.all(Array.from({ length: numSims }, () => this.sandbox!.startWorker(setup.rewardLanguage)));
       const inits = [];
       for (let w = 0; w < numSims; w++) {
         const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `raceline-sim-${w}` });
@@ -178,13 +188,14 @@ export class TrainingClient {
         const firstCar = this.firstCar(w, numSims);
         inits.push(
           sim.init(
+            Comlink.transfer(
             {
               workerIndex: w,
               track: setup.track,
               actionSpace: setup.actionSpace,
               rewardCode: setup.rewardCode,
               rewardLanguage: setup.rewardLanguage,
-              pyodideIndexURL: pyodideIndexURL(),
+              rewardPort: rewardWorkers[w].port,
               numEnvs: this.firstCar(w + 1, numSims) - firstCar,
               seed: cfg.seed * 1000 + w,
               firstCar,
@@ -192,6 +203,8 @@ export class TrainingClient {
               network: ready.network,
               wasmPaths: WASM_PATHS,
             },
+            [rewardWorkers[w].port],
+            ),
             onPoses,
             onLog,
           ),
@@ -204,7 +217,7 @@ export class TrainingClient {
       for (const r of results) if (!r.ok) return this.finish(outcome('error', r.error), 'failed');
       if (setup.rewardLanguage === 'python') {
         const slowest = Math.max(...results.map((r) => (r.ok ? r.rewardMs : 0)));
-        callbacks.onLog?.(`Python reward function ready in ${(slowest / 1000).toFixed(1)} s (Pyodide loaded and the code compiled ${numSims === 1 ? 'in the sim worker' : `in each of ${numSims} sim workers`})`);
+        callbacks.onLog?.(`Python reward function ready in ${(slowest / 1000).toFixed(1)} s (Pyodide loaded and the code compiled in the sandbox${numSims === 1 ? '' : `, once for each of ${numSims} simulators`})`);
       }
       callbacks.onStatus?.('running');
 
@@ -234,7 +247,7 @@ export class TrainingClient {
         const failed = collected.find((c): c is Extract<CollectResult, { ok: false }> => !c.ok);
         if (failed) {
           trainingMs += performance.now() - runStart;
-          return this.finish(outcome('error', failed.error), 'failed');
+          return this.finish(outcome('error', await this.explain(failed.error)), 'failed');
         }
         const ok = collected as Extract<CollectResult, { ok: true }>[];
         const shares = ok.map((c) => c.share);
@@ -329,6 +342,20 @@ export class TrainingClient {
     this.watchdog = null;
   }
 
+  /**
+   * A reward call over its time limit either looped (the sandbox still answers) or took the
+   * sandbox's process down, which is what running out of memory does: say which.
+   */
+  private async explain(error: WorkerError): Promise<WorkerError> {
+    if (error.kind !== 'time-limit' || !this.sandbox) return error;
+    if (await this.sandbox.alive()) return error;
+    return {
+      kind: 'sandbox',
+      message: `the reward code's sandbox stopped answering within ${REWARD_CALL_LIMIT_S} s: the browser ended it, most likely because reward_function used too much memory (does it keep growing a list or a string?); training stopped and the model trained so far is kept`,
+      line: null,
+    };
+  }
+
   /** Index of the first car of sim worker w when cars are split evenly. */
   private firstCar(w: number, numSims: number): number {
     return Math.floor((w * this.setup.config.numEnvs) / numSims);
@@ -347,8 +374,10 @@ export class TrainingClient {
     return o;
   }
 
-  /** Ends every worker. */
+  /** Ends every worker, and the sandbox with the reward workers in it. */
   terminate(): void {
+    this.sandbox?.close();
+    this.sandbox = null;
     this.simWorkers.forEach((w) => w.terminate());
     this.simWorkers = [];
     this.sims = [];

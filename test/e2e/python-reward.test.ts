@@ -61,7 +61,7 @@ describe('Python reward functions in the studio (real Chromium, built site, Pyod
     await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
 
     expect(outside).toEqual([]);
-    expect([...pyodideFiles].sort()).toEqual(['pyodide-lock.json', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip']);
+    expect([...pyodideFiles].sort()).toEqual(['pyodide-lock.json', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide.mjs', 'python_stdlib.zip']);
   });
 
   it('switching language offers the same example in the other language, and asks before discarding edits', async () => {

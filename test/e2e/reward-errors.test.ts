@@ -22,7 +22,7 @@ const RETURNS_NAN = `function reward_function(params) {
   return wrong;
 }`;
 
-/** Code that crashes its worker from outside any call (an uncaught error in a timer), as a crashed backend would. */
+/** Code that throws outside any call (an uncaught error in a timer, in the sandbox worker). */
 const CRASHES_WORKER = `setTimeout(() => { throw new Error('simulated crash'); }, 500);
 function reward_function(params) {
   return 1.0;
@@ -49,7 +49,7 @@ describe('broken reward functions in the studio', () => {
     ['a syntax error', SYNTAX_ERROR, /reward_function line 3: syntax error/],
     ['an error thrown on step 40', THROWS_AT_STEP_40, /reward_function line 3: Error: no reward at step 40/],
     ['a NaN reward', RETURNS_NAN, /returned NaN at step \d+; DeepRacer stops training on NaN rewards/],
-    ['a worker that crashes', CRASHES_WORKER, /the simulator 1 worker stopped \(.*simulated crash\)/],
+    ['an uncaught error outside a call', CRASHES_WORKER, /the reward code raised an error outside reward_function \(.*simulated crash\)/],
   ])('%s stops training with the message and line, and the saved model stays intact', async (_name, code, message) => {
     const { page } = session;
     await page.getByLabel('Model name').fill('');

@@ -43,7 +43,7 @@ describe('reward functions that never return', () => {
     await setRewardCode(page, code, language);
     const status = await trainUntilDone(page, 180_000);
     expect(status).toMatch(/failed/);
-    expect(await page.getByTestId('notice').textContent()).toMatch(/reward_function did not return within the time limit of 10 s .* the model trained so far is kept/);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/reward_function did not return within 2 s, Raceline's time limit for one reward call .* the model trained so far is kept/);
     await expect.poll(() => page.getByTestId('model-item').count(), { timeout: 30_000 }).toBe(before + 1);
     expect(await page.getByTestId('train').isEnabled()).toBe(true);
   });
