@@ -34,11 +34,9 @@ const CASES: [string, Language, (url: string) => string, RegExp][] = [
   ['allocates 4 GB', 'python', () => py(`data = [0.0] * (4 * 1024 ** 3 // 8)`), /MemoryError/],
 ];
 
-/** Ids, names and weight checksums of every saved model, read from IndexedDB by the page. */
-async function savedModels(page: Page): Promise<string> {
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
+/** Ids, names and weight checksums of every saved model, read from IndexedDB (runs in the page). */
+function savedModelsInPage(): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
         const rq = indexedDB.open('raceline');
         rq.onerror = () => reject(rq.error);
         rq.onsuccess = () => {
@@ -53,8 +51,11 @@ async function savedModels(page: Page): Promise<string> {
             resolve(JSON.stringify({ m: m.sort(), w: w.sort() }));
           };
         };
-      }),
-  );
+      });
+}
+
+async function savedModels(page: Page): Promise<string> {
+  return page.evaluate(savedModelsInPage);
 }
 
 async function runCheck(page: Page): Promise<string> {
@@ -136,5 +137,37 @@ describe('hostile reward code stays in the sandbox', () => {
     for (const m of old.m) expect(after.m).toContain(m);
     for (const w of old.w) expect(after.w).toContain(w);
     before = JSON.stringify(after);
+  });
+
+  it('a reward function that leaks memory on every call takes down only its sandbox: training stops with a message, the model and the page are intact', async () => {
+    const { page, context } = session;
+    await page.getByLabel('Model name').fill('');
+    // 32 MB more on every call: the sandbox's process runs out of memory within a few hundred calls.
+    await setRewardCode(page, `const kept = [];
+function reward_function(params) {
+  kept.push(new Array(4e6).fill(params.steps + 0.5));
+  return 1.0;
+}`);
+    // The sandbox frame has its own renderer process. When it dies, Playwright marks the whole page as
+    // crashed (it treats any crashed frame target so) and refuses page.evaluate, although the page lives
+    // on: from here on the test reads the page through a CDP session of its own.
+    const cdp = await context.newCDPSession(page);
+    const read = async <T>(expression: string): Promise<T> => {
+      const r = await cdp.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
+      if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.text}`);
+      return r.result.value as T;
+    };
+    await page.getByTestId('train').click();
+    const text = (id: string) => `document.querySelector('[data-testid=${id}]')?.textContent ?? ''`;
+    const deadline = Date.now() + 180_000;
+    let status = '';
+    while (Date.now() < deadline && !/stopped|failed/.test(status)) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = await read<string>(text('status'));
+    }
+    expect(status).toMatch(/failed/);
+    expect(await read<string>(text('notice'))).toMatch(/sandbox stopped answering .*too much memory/);
+    expect(await read<boolean>(`!document.querySelector('[data-testid=train]').disabled`)).toBe(true);
+    expect(await read<string>(`(${savedModelsInPage.toString()})()`)).toBe(before);
   });
 });
