@@ -148,7 +148,7 @@ class CarDevice:
             active = self.slots.active_slot()
             if active is not None and self.slots.info(active)[3] == p:
                 return self.reply(SWITCH, seq, bytes([active]) + p)
-            slot = self.upload_slot()
+            slot = self.upload_slot(p)
             state, size, written, hash_ = self.slots.info(slot)
             if state != VALID or hash_ != p:
                 raise Refusal(NOT_VERIFIED, "model %s is not verified in slot %d" % (hexstr(p)[:16], slot))
@@ -170,9 +170,9 @@ class CarDevice:
             index, steering, speed = self.drive(struct.unpack("<%df" % (n // 4), p))
             self.reply(INFER, seq, struct.pack("<hff", index, steering, speed))
         elif t == ABORT:
-            slot = self.upload_slot()
-            if self.slots.info(slot)[0] == PARTIAL:
-                self.slots.discard(slot)
+            for slot in (0, 1):
+                if slot != self.slots.active_slot() and self.slots.info(slot)[0] == PARTIAL:
+                    self.slots.discard(slot)
             self.begun = None
             self.reply(ABORT, seq)
         else:
@@ -224,7 +224,6 @@ class CarDevice:
         except car_pack.PackError as e:
             self.slots.discard(slot)
             raise Refusal(BAD_PACK, str(e))
-        pack = None  # free the parsed copy before keeping the slot
         self.slots.mark_valid(slot)
         self.reply(VERIFY, seq, bytes([slot]) + want)
 

@@ -11,7 +11,7 @@ import { parsePackBody, packObservationSize, type CarPack } from './pack';
 import { packPolicyAct } from './pack-inference';
 import { bytesEqual, toHex } from './byte-io';
 import { encodeWireFrame } from './frame';
-import { ErrorCode, ERROR_NAMES, MessageType, type HelloInfo, type Telemetry } from './protocol';
+import { encodeRequest, ErrorCode, ERROR_NAMES, MessageType, type HelloInfo, type Telemetry } from './protocol';
 
 export interface ConformanceTarget {
   name: string;
@@ -202,6 +202,20 @@ export async function runConformance(target: ConformanceTarget, input: Conforman
     expect(action.action === packPolicyAct(packs.float32, obs).index, 'the car does not drive with its previous model after the failed upload');
     return `HASH_MISMATCH; the previous model (${short(activeHash(after)!)}) still drives the car`;
   });
+
+  await check('abort', async () =>
+    withClient(async (c) => {
+      const before = await c.hello();
+      const begin = await c.begin({ size: input.other.length, weightType: packs.other.weightType, ackEvery: 1, hash: packs.other.hash });
+      c.channel.send(MessageType.DATA, encodeRequest({ type: MessageType.DATA, offset: 0, data: input.other.subarray(0, 64) }));
+      await c.abort();
+      const after = await c.hello();
+      const slot = after.slots[begin.slot];
+      expect(slot.state === 'empty', `after ABORT the upload slot is ${slot.state} (${slot.written} bytes), expected empty`);
+      expect(after.activeSlot === before.activeSlot && bytesEqual(activeHash(after)!, activeHash(before)!), 'ABORT changed the active model');
+      return `the partial upload in slot ${begin.slot} was discarded; the active model is unchanged`;
+    }),
+  );
 
   await check('resume-after-cut', async () => {
     let cut = false;

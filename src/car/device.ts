@@ -176,7 +176,7 @@ export class CarDevice {
           this.reply(s, MessageType.SWITCH, seq, (w) => w.u8(active).bytes(req.hash));
           return;
         }
-        const slot = this.uploadSlot();
+        const slot = this.uploadSlot(req.hash);
         const info = store.info(slot);
         if (info.state !== 'valid' || !bytesEqual(info.hash, req.hash)) {
           throw new CarRefusal(ErrorCode.NOT_VERIFIED, `model ${toHex(req.hash).slice(0, 16)}… is not verified in slot ${slot}; upload and VERIFY it first`);
@@ -201,8 +201,7 @@ export class CarDevice {
         return;
       }
       case MessageType.ABORT: {
-        const slot = this.uploadSlot();
-        if (store.info(slot).state === 'partial') store.discard(slot);
+        for (const slot of [0, 1]) if (slot !== store.activeSlot() && store.info(slot).state === 'partial') store.discard(slot);
         s.begun = null;
         this.reply(s, MessageType.ABORT, seq, () => undefined);
       }

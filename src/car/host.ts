@@ -71,7 +71,7 @@ export interface UploadOptions {
   chunkSize?: number;
   /** Reconnections before giving up; default 8. */
   maxReconnects?: number;
-  /** Fresh uploads after a hash mismatch; default 1. */
+  /** Fresh uploads after the car discarded the bytes (hash mismatch); default 1. */
   hashRetries?: number;
   /** Upload even when the car already runs this model. */
   force?: boolean;
@@ -130,6 +130,7 @@ export async function uploadPack(options: UploadOptions): Promise<UploadResult> 
     result.reconnects = connection - 1;
     progress('connecting');
     let client: CarClient | null = null;
+    let verifying = false;
     try {
       client = new CarClient(await options.connect(), clock, options.timeouts);
       progress('hello');
@@ -161,7 +162,9 @@ export async function uploadPack(options: UploadOptions): Promise<UploadResult> 
         if (resume) resume.firstDataOffset = stats.firstDataOffset;
       }
       progress('verifying');
+      verifying = true;
       await client.verify(pack.hash, bytes.length);
+      verifying = false;
       progress('switching');
       result.activeSlot = await client.switchTo(pack.hash);
       const s = ((clock.now() - start) / 1000).toFixed(1);
@@ -169,7 +172,10 @@ export async function uploadPack(options: UploadOptions): Promise<UploadResult> 
     } catch (e) {
       if (!(e instanceof CarLinkError)) throw e;
       lastError = e;
-      if (e.kind === 'car-error' && e.code === ErrorCode.HASH_MISMATCH && hashRetriesLeft > 0) {
+      // The car discarded the bytes: a hash mismatch, or a resent VERIFY (its first reply, the
+      // mismatch, lost) that finds the upload slot empty. Start once more from zero.
+      const discarded = e.kind === 'car-error' && (e.code === ErrorCode.HASH_MISMATCH || (e.code === ErrorCode.BAD_STATE && verifying));
+      if (discarded && hashRetriesLeft > 0) {
         hashRetriesLeft--;
         result.hashRetries++;
         connection--; // a retry on the same terms, not a reconnection

@@ -7,7 +7,7 @@ import { runConformance, type ConformanceTarget } from '../../src/car/conformanc
 import { virtualCarTarget } from '../../src/car/virtual-car';
 import { processTarget } from '../../src/car/node/process-target';
 
-const CHECKS = ['hello', 'bad-frames-ignored', 'error-replies', 'upload-float32', 'inference-float32', 'upload-int8', 'inference-int8', 'switch-back', 'bad-hash-keeps-model', 'resume-after-cut', 'restart-keeps-model', 'telemetry'];
+const CHECKS = ['hello', 'bad-frames-ignored', 'error-replies', 'upload-float32', 'inference-float32', 'upload-int8', 'inference-int8', 'switch-back', 'bad-hash-keeps-model', 'abort', 'resume-after-cut', 'restart-keeps-model', 'telemetry'];
 const hasPython = spawnSync('python3', ['-c', 'print(1)']).status === 0;
 const hasNumpy = hasPython && spawnSync('python3', ['-c', 'import numpy']).status === 0;
 
@@ -19,6 +19,8 @@ async function expectConformant(target: ConformanceTarget): Promise<void> {
     expect(summary.checks.map((c) => c.name)).toEqual(CHECKS);
     expect(summary.checks.filter((c) => !c.ok), `${lines.join('\n')}\n${stderr}`).toEqual([]);
     expect(summary.skipped).toBe(0);
+    // one printed line per check, in order, saying what was checked
+    expect(lines.map((l) => l.slice(0, 5) + l.slice(5).trim().split(' ')[0])).toEqual(CHECKS.map((c) => `ok   ${c}`));
   } finally {
     await target.close();
   }
@@ -37,6 +39,6 @@ describe('car protocol conformance', () => {
 
   it('says why when a runtime cannot run here', () => {
     if (!hasNumpy) console.warn('car conformance: the Python runtime was skipped: python3 with numpy is missing (apt-get install -y python3 python3-numpy)');
-    expect(CHECKS.length).toBe(12);
+    expect(CHECKS.length).toBe(13);
   });
 });

@@ -135,7 +135,7 @@ class CarDevice:
             if active is not None and self.slots.info(active).hash == r.hash:
                 self.reply(m.SWITCH, seq, bytes([active]) + r.hash)
                 return
-            slot = self.upload_slot()
+            slot = self.upload_slot(r.hash)
             info = self.slots.info(slot)
             if info.state != m.SLOT_VALID or info.hash != r.hash:
                 raise m.Refusal(m.NOT_VERIFIED, f"model {r.hash.hex()[:16]} is not verified in slot {slot}; upload and VERIFY it first")
@@ -155,9 +155,9 @@ class CarDevice:
             index, steering, speed = self.drive(r.observation)
             self.reply(m.INFER, seq, struct.pack("<hff", index, steering, speed))
         elif r.type == m.ABORT:
-            slot = self.upload_slot()
-            if self.slots.info(slot).state == m.SLOT_PARTIAL:
-                self.slots.discard(slot)
+            for slot in (0, 1):
+                if slot != self.slots.active_slot() and self.slots.info(slot).state == m.SLOT_PARTIAL:
+                    self.slots.discard(slot)
             s.begun = None
             self.reply(m.ABORT, seq)
 

@@ -85,7 +85,8 @@ export function processTarget(o: ProcessTargetOptions): ProcessTarget {
 
   const start = (): ChildProcess => {
     const args = o.args.map((a) => a.replaceAll('{stateDir}', stateDir));
-    const c = spawn(o.command, args, { cwd: o.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // No __pycache__ folders in the repository from test runs.
+    const c = spawn(o.command, args, { cwd: o.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     c.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
     c.on('error', (e) => (log += `\nspawn failed: ${e.message}`));
     child = c;
