@@ -6,7 +6,8 @@
  * Targets: `virtual` — the in-memory virtual car (simulated serial link at 115200 baud);
  * `python` — firmware/python over TCP (python3 with numpy); `micropython` — firmware/micropython
  * over stdin/stdout in MicroPython's unix port (skipped, exit 0, when no `micropython` binary is on
- * PATH); `micropython-cpython` — the same MicroPython files run by python3, no numpy.
+ * PATH); `micropython-cpython` — the same MicroPython files run by python3, no numpy. A missing
+ * python3 or numpy for the python targets is an error (exit 1) that says what to install.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   const name = String(args.target);
   const target = targetFor(name);
   if ('skip' in target) {
+    // Only MicroPython may be absent (it needs a build from source); a missing python3 is a failure.
+    if (name !== 'micropython') throw new Error(`cannot run the ${name} target: ${target.skip}`);
     console.log(`skipped: ${target.skip}`);
     console.log(JSON.stringify({ target: name, skipped: true, reason: target.skip, passed: 0, failed: 0 }));
     return;
