@@ -46,13 +46,20 @@ class CarDevice:
         self.write = None
         self.pack = None
         self.last = (-1, 0.0, 0.0)
+        # At boot the active model is hashed again; if flash damaged it, the other verified slot drives.
         active = slots.active_slot()
-        if active is not None:
-            data = slots.read(active)
-            if sha256(data[:-32]) == data[-32:]:
+        for slot in ((active, 1 - active) if active is not None else ()):
+            state, size, written, hash_ = slots.info(slot)
+            if state != VALID:
+                continue
+            data = slots.read(slot)
+            if sha256(data[:-32]) == data[-32:] == hash_:
+                if slot != active:
+                    self.log("slot %d fails its hash; slot %d takes over" % (active, slot))
+                    slots.set_active(slot)
                 self.pack = car_pack.parse(data)
-            else:
-                self.log("slot %d fails its hash; no model" % active)
+                break
+            data = None
 
     def connect(self, write):
         # A new connection (the slots persist).
