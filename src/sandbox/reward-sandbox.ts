@@ -109,6 +109,8 @@ export class RewardSandbox {
    */
   async startWorker(language: RewardLanguage): Promise<SandboxWorker> {
     if (this.closed) throw new Error('the reward sandbox is closed');
+    // The dev server serves workers as unbundled modules; the sandbox needs the one-file build.
+    if (/[?&]worker_file\b/.test(rewardHostUrl)) throw new Error('the reward sandbox runs only in the built site: use `npm start` (vite build + preview) to train');
     const source = await loadWorkerSource();
     let files: PyodideFiles | null = null;
     if (language === 'python') {
