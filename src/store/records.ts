@@ -13,6 +13,17 @@ import type { TrialResult } from '../race/evaluate';
 import { summarizeTrials } from '../race/summary';
 import type { IterationPoint } from '../ui/training-types';
 import { RestoreError } from './errors';
+import { checksumBytes } from './checksum';
+import {
+  restoreAttachment,
+  restoreCheckpoint,
+  restoreLabel,
+  restoreTrack,
+  type AttachmentRecord,
+  type CheckpointRecord,
+  type LabelRecord,
+  type TrackRecord,
+} from './garage-records';
 import {
   FieldReader,
   array,
@@ -33,6 +44,8 @@ import {
 } from './field-reader';
 
 export { RestoreError } from './errors';
+export { checksumBytes } from './checksum';
+export type { AttachmentRecord, CheckpointRecord, LabelRecord, StoredSimTrace, TrackRecord } from './garage-records';
 
 /** Summary of one evaluation over its trials (the same shape as `summarizeTrials` in race/evaluate.ts). */
 export interface EvaluationSummary {
@@ -46,10 +59,33 @@ export interface EvaluationSummary {
   meanProgress: number;
 }
 
-/** A trained model's description. Immutable once saved. Its weights live in a {@link ModelWeightsRecord}. */
+/** Where a saved model came from. */
+export type ModelOrigin = 'trained' | 'clone' | 'zip' | 'link';
+
+/** One trial of an evaluation a model came with (a share link's or a zip's claim). */
+export interface ClaimedTrial {
+  /** Percent of the lap, 0..100. */
+  progress: number;
+  /** Simulated seconds; null when the lap was not completed. */
+  lapTimeS: number | null;
+  steps: number | null;
+  status: string | null;
+}
+
+/** The evaluation a model came with: re-running it with `seed` and `trials.length` trials should give `trials`. */
+export interface ClaimedEvaluation {
+  seed: number;
+  trials: ClaimedTrial[];
+}
+
+/**
+ * A trained model's description. Immutable once saved (its name and notes as shown come from the newest
+ * {@link LabelRecord}). Its weights live in a {@link ModelWeightsRecord}.
+ * Version 2 added `parentName`, `origin` and `claim`.
+ */
 export interface ModelRecord {
   type: 'model';
-  version: 1;
+  version: 2;
   /** Unique id, see {@link newId}. */
   id: string;
   name: string;
@@ -79,8 +115,14 @@ export interface ModelRecord {
   networkSpec: unknown;
   /** Best evaluation known when the model was saved (later ones are derived from evaluation records). */
   bestEvaluation: EvaluationSummary | null;
-  /** The model it was cloned from, if any. */
+  /** The model it was cloned from, if any (that model may since have been deleted). */
   parentId: string | null;
+  /** The parent's name when this model was made, so the lineage reads after the parent is gone. */
+  parentName: string | null;
+  /** How it got here: trained in this browser, cloned and trained, imported from a zip, or opened from a link. */
+  origin: ModelOrigin;
+  /** The evaluation a shared model claimed (link or zip), with its seed; null for models trained here. */
+  claim: ClaimedEvaluation | null;
   /** The training run that produced it, if any. */
   runId: string | null;
   notes: string;
@@ -123,10 +165,13 @@ export interface RunRecord {
   metrics: IterationPoint[];
 }
 
-/** One evaluation of a model (DeepRacer time trial over `trials.length` trials). Immutable. */
+/**
+ * One evaluation of a model (DeepRacer time trial over `trials.length` trials). Immutable.
+ * Version 2 added `bestPath`.
+ */
 export interface EvaluationRecord {
   type: 'evaluation';
-  version: 1;
+  version: 2;
   id: string;
   modelId: string;
   /** ms since the Unix epoch. */
@@ -135,18 +180,38 @@ export interface EvaluationRecord {
   seed: number;
   trials: TrialResult[];
   summary: EvaluationSummary;
+  /**
+   * The driven path of the best trial (a completed lap with the lowest time, else the furthest), `[k * 2]` x, y in
+   * metres, at most {@link MAX_PATH_POINTS} points, for the garage's thumbnail; null when not recorded.
+   */
+  bestPath: number[] | null;
 }
 
-export type StoredRecord = ModelRecord | ModelWeightsRecord | RunRecord | EvaluationRecord;
+/** Most points an evaluation's `bestPath` keeps. */
+export const MAX_PATH_POINTS = 400;
+
+export type StoredRecord =
+  | ModelRecord
+  | ModelWeightsRecord
+  | RunRecord
+  | EvaluationRecord
+  | CheckpointRecord
+  | LabelRecord
+  | AttachmentRecord
+  | TrackRecord;
 export type RecordType = StoredRecord['type'];
 export type RecordOfType<T extends RecordType> = Extract<StoredRecord, { type: T }>;
 
 /** The newest version of each record type this code reads and writes. */
 export const RECORD_VERSIONS: { readonly [K in RecordType]: number } = Object.freeze({
-  model: 1,
+  model: 2,
   weights: 1,
   run: 1,
-  evaluation: 1,
+  evaluation: 2,
+  checkpoint: 1,
+  label: 1,
+  attachment: 1,
+  track: 1,
 });
 
 const RECORD_TYPES = Object.keys(RECORD_VERSIONS) as RecordType[];
@@ -155,16 +220,23 @@ type RawRecord = Record<string, unknown>;
 type Migration = (old: RawRecord) => RawRecord;
 
 /**
- * `MIGRATIONS[type][v]` turns a version-`v` record of that type into a version-`v + 1` one. Empty while every
- * type is at version 1. To add version 2 of a type: change its interface to `version: 2`, bump
- * {@link RECORD_VERSIONS}, add `1: (r) => ({ ...r, version: 2, newField: ... })` here, and add a test that restores
- * a version-1 fixture.
+ * `MIGRATIONS[type][v]` turns a version-`v` record of that type into a version-`v + 1` one. To add a version of a
+ * type: change its interface's `version`, bump {@link RECORD_VERSIONS}, add `v: (r) => ({ ...r, version: v + 1,
+ * newField: ... })` here, and add a test that restores a version-v fixture (test/store/records.test.ts).
+ * Migrations run on read only: the stored record is never rewritten.
  */
 const MIGRATIONS: { readonly [K in RecordType]: Readonly<Record<number, Migration>> } = {
-  model: {},
+  // v2: lineage by name, where the model came from, the evaluation it claims. Version-1 models were all trained
+  // in the studio (a parentId means a clone).
+  model: { 1: (r) => ({ ...r, version: 2, parentName: null, origin: typeof r.parentId === 'string' ? 'clone' : 'trained', claim: null }) },
   weights: {},
   run: {},
-  evaluation: {},
+  // v2: the best trial's path for thumbnails; version 1 kept none.
+  evaluation: { 1: (r) => ({ ...r, version: 2, bestPath: null }) },
+  checkpoint: {},
+  label: {},
+  attachment: {},
+  track: {},
 };
 
 /** Checks of the record parts that have a shape of their own. */
@@ -176,6 +248,19 @@ const summary: Check<EvaluationSummary> = {
   test: (v) =>
     isObject(v) && count.test(v.completed) && count.test(v.trials) && nullable(count).test(v.meanLapTimeS) && num.test(v.meanProgress),
   expected: 'an evaluation summary {completed, trials, meanLapTimeS, meanProgress}',
+};
+const claim: Check<ClaimedEvaluation> = {
+  test: (v) =>
+    isObject(v) &&
+    num.test(v.seed) &&
+    Array.isArray(v.trials) &&
+    v.trials.length > 0 &&
+    v.trials.every((t) => isObject(t) && num.test(t.progress) && nullable(num).test(t.lapTimeS ?? null)),
+  expected: 'a claimed evaluation {seed, trials: [{progress, lapTimeS, steps, status}]}',
+};
+const path: Check<number[]> = {
+  test: (v) => Array.isArray(v) && v.length % 2 === 0 && v.every((x) => num.test(x)),
+  expected: 'a flat list of x, y pairs in metres',
 };
 const trialList: Check<TrialResult[]> = {
   test: (v) => Array.isArray(v) && v.every((t) => isObject(t) && num.test(t.progress) && nullable(num).test(t.lapTimeS ?? null)),
@@ -189,9 +274,11 @@ const trialList: Check<TrialResult[]> = {
  *
  * Defaults: model `name` = `Model <id>`, `trackData` null, `sensor` from `modelMetadata.sensor[0]` else
  * `TRACK_GEOMETRY`, missing `hyperparameters` fields from `defaultPpoConfig`, `rewardLanguage` `javascript`,
- * `seed` = `hyperparameters.seed`, `trainingSeconds`/`envSteps`/`iterations` 0, `bestEvaluation`/`parentId`/`runId`
- * null, `notes` ''; run `modelId`/`endedAt`/`error` null, `config` {}, `metrics` []; evaluation `seed` 0, `summary`
- * computed from `trials`. Weights have no optional fields.
+ * `seed` = `hyperparameters.seed`, `trainingSeconds`/`envSteps`/`iterations` 0, `bestEvaluation`/`parentId`/
+ * `parentName`/`claim`/`runId` null, `origin` `clone` with a parent else `trained`, `notes` ''; run
+ * `modelId`/`endedAt`/`error` null, `config` {}, `metrics` []; evaluation `seed` 0, `summary` computed from
+ * `trials`, `bestPath` null; checkpoint `points` [], totals 0, `evaluation` null; label `notes` ''; attachment
+ * `history` and `logs` empty. Weights and tracks have no optional fields.
  * @throws RestoreError when `raw` is not an object, its `type` is unknown, its `version` is missing, not a
  *   positive integer or newer than this code ("saved by a newer Raceline (version 3); update the page"), or a
  *   required field is missing or mistyped (the message names the field and the record id).
@@ -200,7 +287,7 @@ export function restore(raw: unknown): StoredRecord {
   if (!isObject(raw)) {
     throw new RestoreError(`not a Raceline record: expected an object with 'type' and 'version', got ${show(raw)}`);
   }
-  const idValue = raw.type === 'weights' ? raw.modelId : raw.id;
+  const idValue = raw.type === 'weights' || raw.type === 'attachment' ? raw.modelId : raw.id;
   const id = typeof idValue === 'string' && idValue !== '' ? idValue : null;
   const type = raw.type;
   if (!(RECORD_TYPES as unknown[]).includes(type)) {
@@ -245,7 +332,20 @@ export function restore(raw: unknown): StoredRecord {
       return restoreRun(r);
     case 'evaluation':
       return restoreEvaluation(r);
+    case 'checkpoint':
+      return restoreCheckpoint(r);
+    case 'label':
+      return restoreLabel(r);
+    case 'attachment':
+      return restoreAttachment(r);
+    case 'track':
+      return restoreTrack(r);
   }
+}
+
+/** The id a record is known by in messages (`modelId` for weights and attachments). */
+export function recordId(record: StoredRecord): string {
+  return record.type === 'weights' || record.type === 'attachment' ? record.modelId : record.id;
 }
 
 /**
@@ -255,7 +355,7 @@ export function restore(raw: unknown): StoredRecord {
 export function restoreAs<T extends RecordType>(raw: unknown, type: T): RecordOfType<T> {
   const record = restore(raw);
   if (record.type !== type) {
-    const id = record.type === 'weights' ? record.modelId : record.id;
+    const id = recordId(record);
     throw new RestoreError(`${describeRecord(record.type, id)}: expected a ${type} record here, found a ${record.type} record`, record.type, id, 'type');
   }
   return record as RecordOfType<T>;
@@ -270,9 +370,11 @@ function restoreModel(r: FieldReader): ModelRecord {
     hiddenSizes: [...defaultPpoConfig.hiddenSizes],
     ...(r.req('hyperparameters', object) as Partial<PpoConfig>),
   };
+  const parentId = r.opt('parentId', nullable(nonEmpty), null);
+  const storedClaim = r.opt('claim', nullable(claim), null);
   return {
     type: 'model',
-    version: 1,
+    version: 2,
     id,
     name: r.opt('name', str, `Model ${id}`),
     createdAt: r.req('createdAt', num),
@@ -290,7 +392,18 @@ function restoreModel(r: FieldReader): ModelRecord {
     iterations: r.opt('iterations', count, 0),
     networkSpec: r.req('networkSpec', defined),
     bestEvaluation: r.opt('bestEvaluation', nullable(summary), null),
-    parentId: r.opt('parentId', nullable(nonEmpty), null),
+    parentId,
+    parentName: r.opt('parentName', nullable(str), null),
+    origin: r.opt('origin', oneOf<ModelOrigin>('trained', 'clone', 'zip', 'link'), parentId === null ? 'trained' : 'clone'),
+    claim: storedClaim && {
+      seed: storedClaim.seed,
+      trials: storedClaim.trials.map((t) => ({
+        progress: t.progress,
+        lapTimeS: t.lapTimeS ?? null,
+        steps: typeof t.steps === 'number' ? t.steps : null,
+        status: typeof t.status === 'string' ? t.status : null,
+      })),
+    },
     runId: r.opt('runId', nullable(nonEmpty), null),
     notes: r.opt('notes', str, ''),
   };
@@ -330,7 +443,18 @@ function restoreEvaluation(r: FieldReader): EvaluationRecord {
   const track = r.req('track', nonEmpty);
   const seed = r.opt('seed', num, 0);
   const trials = r.req('trials', trialList).map((t) => ({ ...t, lapTimeS: t.lapTimeS ?? null }));
-  return { type: 'evaluation', version: 1, id, modelId, createdAt, track, seed, trials, summary: r.opt('summary', summary, summarizeTrialResults(trials)) };
+  return {
+    type: 'evaluation',
+    version: 2,
+    id,
+    modelId,
+    createdAt,
+    track,
+    seed,
+    trials,
+    summary: r.opt('summary', summary, summarizeTrialResults(trials)),
+    bestPath: r.opt('bestPath', nullable(path), null),
+  };
 }
 
 /** The summary of trial results (see race/summary.ts). */
@@ -346,21 +470,6 @@ export function compareEvaluationSummaries(a: EvaluationSummary, b: EvaluationSu
   const lapB = b.meanLapTimeS ?? Infinity;
   if (lapA !== lapB) return lapA < lapB ? -1 : 1;
   return b.meanProgress - a.meanProgress;
-}
-
-/**
- * FNV-1a 32-bit hash of the bytes (http://www.isthe.com/chongo/tech/comp/fnv/): offset basis 0x811c9dc5, prime
- * 0x01000193. Detects damaged or truncated weights; not a cryptographic hash.
- * @returns an unsigned 32-bit integer.
- */
-export function checksumBytes(data: ArrayBuffer): number {
-  const bytes = new Uint8Array(data);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) {
-    hash ^= bytes[i];
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /**

@@ -7,72 +7,45 @@
  * whose message the UI can show as is (full disk, no storage, newer tab, damaged record), never swallowed.
  */
 import { RacelineDb } from './db';
-import {
-  CorruptRecordError,
-  InvalidRecordError,
-  ModelExistsError,
-  RecordNotFoundError,
-  RestoreError,
-  type StoreError,
-  toStoreError,
-} from './errors';
+import { CorruptRecordError, InvalidRecordError, ModelExistsError, RecordNotFoundError, type StoreError } from './errors';
+import { checkWrite, guard, restoreAll, strict, type ReadReport } from './guard';
 import {
   checksumBytes,
   compareEvaluationSummaries,
   makeWeightsRecord,
+  newId,
   restoreAs,
+  type AttachmentRecord,
   type EvaluationRecord,
+  type LabelRecord,
   type ModelRecord,
-  type RecordOfType,
-  type RecordType,
   type RunRecord,
 } from './records';
 
-/** Runs one storage step, turning anything it throws into a {@link StoreError}. */
-async function guard<T>(doing: string, subject: string, step: () => PromiseLike<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    throw toStoreError(error, doing, subject);
-  }
+export type { ReadReport } from './guard';
+
+/** One row of the garage: a model, the name and notes it goes by now, and its best evaluation. */
+export interface GarageEntry {
+  model: ModelRecord;
+  /** The newest label's name, else the model's own. */
+  name: string;
+  /** The newest label's notes, else the model's own. */
+  notes: string;
+  /** Best evaluation (see {@link RacelineStore.bestEvaluation}); null when never evaluated. */
+  best: EvaluationRecord | null;
 }
 
-/** Checks a record before a write with the same `restore` reads use, so nothing unreadable is ever written. */
-function checkWrite<T extends RecordType>(record: unknown, type: T, label: string): RecordOfType<T> {
-  try {
-    return restoreAs(record, type);
-  } catch (error) {
-    if (error instanceof RestoreError) {
-      throw new InvalidRecordError(`Cannot save ${label}: ${error.message}. Nothing was written.`, { cause: error });
-    }
-    throw error;
-  }
+/** What travels with a model besides its weights (see `AttachmentRecord`). */
+export type ModelExtras = Pick<AttachmentRecord, 'history' | 'logs'>;
+
+/** Best first, ties to the earlier evaluation. */
+function byBest(a: EvaluationRecord, b: EvaluationRecord): number {
+  return compareEvaluationSummaries(a.summary, b.summary) || a.createdAt - b.createdAt;
 }
 
-/** The records that restored and those that did not (each with its error), for lists that must not hide anything. */
-export interface ReadReport<T> {
-  records: T[];
-  unreadable: RestoreError[];
-}
-
-/** Restores each raw value as `type`, collecting failures instead of stopping at the first. */
-function restoreAll<T extends RecordType>(raws: unknown[], type: T): ReadReport<RecordOfType<T>> {
-  const report: ReadReport<RecordOfType<T>> = { records: [], unreadable: [] };
-  for (const raw of raws) {
-    try {
-      report.records.push(restoreAs(raw, type));
-    } catch (error) {
-      if (!(error instanceof RestoreError)) throw error;
-      report.unreadable.push(error);
-    }
-  }
-  return report;
-}
-
-/** The first unreadable record's error, when a strict list meets one. */
-function strict<T>(report: ReadReport<T>): T[] {
-  if (report.unreadable.length > 0) throw report.unreadable[0];
-  return report.records;
+/** Newest label first: by time, then id (ids sort by creation time too). */
+function newestLabel(a: LabelRecord, b: LabelRecord): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /**
@@ -91,15 +64,17 @@ export class RacelineStore {
   }
 
   /**
-   * Saves a new model and its weights in one read-write transaction: both are kept or neither is.
+   * Saves a new model, its weights and (optionally) its extras in one read-write transaction: all are kept or none.
    * @param weights flat float32 weights `[numWeights]` as bytes (copied by IndexedDB; the caller keeps its buffer).
+   * @param extras training history and sim-trace logs to keep with the model (exported with it).
    * @throws ModelExistsError when `model.id` is already saved (the stored model and weights are left untouched);
    *   InvalidRecordError when the model would not restore or the weights are not whole float32 values;
    *   StorageFullError when the quota is used up (nothing of this model kept, earlier models intact); the other
    *   store errors listed on the class.
    */
-  async saveModel(model: ModelRecord, weights: ArrayBuffer): Promise<void> {
+  async saveModel(model: ModelRecord, weights: ArrayBuffer, extras?: ModelExtras): Promise<void> {
     const record = checkWrite(model, 'model', `model "${model?.id}"`);
+    const attachment = extras ? checkWrite({ type: 'attachment', version: 1, modelId: record.id, ...extras }, 'attachment', `the history of model "${record.id}"`) : null;
     let weightsRecord;
     try {
       weightsRecord = makeWeightsRecord(record.id, weights);
@@ -108,10 +83,12 @@ export class RacelineStore {
     }
     const db = this.db;
     await guard(`saving model "${record.id}"`, 'this model', () =>
-      db.transaction('rw', db.models, db.weights, async () => {
+      db.transaction('rw', db.models, db.weights, db.attachments, async () => {
         if ((await db.models.where('id').equals(record.id).count()) > 0) throw new ModelExistsError(record.id);
         await db.models.add(record);
         await db.weights.put(weightsRecord); // put: replaces orphaned weights left by an older bug, if any
+        await db.attachments.delete(record.id); // likewise for an orphaned attachment
+        if (attachment) await db.attachments.add(attachment);
       }),
     );
   }
@@ -176,22 +153,98 @@ export class RacelineStore {
   }
 
   /**
-   * Deletes a model, its weights and its evaluations in one transaction. Runs that produced it keep their record
-   * (their `modelId` then names a deleted model).
+   * Deletes a model, its weights, evaluations, labels and extras in one transaction. Runs that produced it keep
+   * their record (their `modelId` then names a deleted model); its clones keep `parentId` and `parentName`.
    * @returns true when a model or weights were there to delete, false when nothing was saved under `id`.
    */
   async deleteModel(id: string): Promise<boolean> {
     const db = this.db;
     return guard(`deleting model "${id}"`, 'the deletion', () =>
-      db.transaction('rw', db.models, db.weights, db.evaluations, async () => {
+      db.transaction('rw', [db.models, db.weights, db.evaluations, db.labels, db.attachments], async () => {
         const existed =
           (await db.models.where('id').equals(id).count()) + (await db.weights.where('modelId').equals(id).count()) > 0;
         await db.models.delete(id);
         await db.weights.delete(id);
         await db.evaluations.where('modelId').equals(id).delete();
+        await db.labels.where('modelId').equals(id).delete();
+        await db.attachments.delete(id);
         return existed;
       }),
     );
+  }
+
+  /**
+   * Gives a saved model a new name and notes by adding a label (the model record itself never changes).
+   * @param name the new name, trimmed; must not be empty. @param notes free text.
+   * @returns the label written.
+   * @throws InvalidRecordError for an empty name; RecordNotFoundError when the model is not saved;
+   *   StorageFullError and the other store errors.
+   */
+  async labelModel(modelId: string, name: string, notes: string): Promise<LabelRecord> {
+    const trimmed = name.trim();
+    if (trimmed === '') throw new InvalidRecordError('A model needs a name: type at least one character. Nothing was changed.');
+    const label = checkWrite(
+      { type: 'label', version: 1, id: newId('label'), modelId, createdAt: Date.now(), name: trimmed, notes },
+      'label',
+      `the name of model "${modelId}"`,
+    );
+    const db = this.db;
+    await guard(`renaming model "${modelId}"`, 'the new name', () =>
+      db.transaction('rw', db.models, db.labels, async () => {
+        if ((await db.models.where('id').equals(modelId).count()) === 0) throw new RecordNotFoundError('model', modelId);
+        await db.labels.add(label);
+      }),
+    );
+    return label;
+  }
+
+  /** The newest label of a model, or null when it was never renamed. @throws RestoreError when unreadable. */
+  async currentLabel(modelId: string): Promise<LabelRecord | null> {
+    const raws = await guard(`reading the name of model "${modelId}"`, 'the name', () => this.db.labels.where('modelId').equals(modelId).toArray());
+    return strict(restoreAll(raws, 'label')).sort(newestLabel)[0] ?? null;
+  }
+
+  /**
+   * The history and logs kept with a model.
+   * @returns empty lists when the model has none (trained before schema 2, or saved without).
+   */
+  async getModelExtras(modelId: string): Promise<ModelExtras> {
+    const raw = await guard(`reading the history of model "${modelId}"`, 'the history', () => this.db.attachments.get(modelId));
+    if (raw === undefined) return { history: [], logs: { training: [], evaluation: [] } };
+    const { history, logs } = restoreAs(raw, 'attachment');
+    return { history, logs };
+  }
+
+  /**
+   * Every readable model with its current name and notes and its best evaluation, newest first, and a
+   * `RestoreError` for each model that cannot be read. An unreadable label or evaluation is skipped (the model
+   * then shows its own name, or no evaluation) and reported too.
+   */
+  async readGarage(): Promise<ReadReport<GarageEntry>> {
+    const db = this.db;
+    const { models, labels, evaluations } = await guard('listing models', 'this model', () =>
+      db.transaction('r', db.models, db.labels, db.evaluations, async () => ({
+        models: await db.models.orderBy('createdAt').reverse().toArray(),
+        labels: await db.labels.toArray(),
+        evaluations: await db.evaluations.toArray(),
+      })),
+    );
+    const modelReport = restoreAll(models, 'model');
+    const labelReport = restoreAll(labels, 'label');
+    const evaluationReport = restoreAll(evaluations, 'evaluation');
+    const label = new Map<string, LabelRecord>();
+    for (const l of labelReport.records.sort(newestLabel)) if (!label.has(l.modelId)) label.set(l.modelId, l);
+    const best = new Map<string, EvaluationRecord>();
+    for (const e of evaluationReport.records.sort(byBest)) if (!best.has(e.modelId)) best.set(e.modelId, e);
+    return {
+      records: modelReport.records.map((model) => ({
+        model,
+        name: label.get(model.id)?.name ?? model.name,
+        notes: label.get(model.id)?.notes ?? model.notes,
+        best: best.get(model.id) ?? null,
+      })),
+      unreadable: [...modelReport.unreadable, ...labelReport.unreadable, ...evaluationReport.unreadable],
+    };
   }
 
   /**
@@ -250,7 +303,6 @@ export class RacelineStore {
    */
   async bestEvaluation(modelId: string): Promise<EvaluationRecord | null> {
     const all = await this.listEvaluations(modelId);
-    all.sort((a, b) => compareEvaluationSummaries(a.summary, b.summary) || a.createdAt - b.createdAt);
-    return all[0] ?? null;
+    return all.sort(byBest)[0] ?? null;
   }
 }

@@ -216,7 +216,7 @@ export class Studio {
     const summary = outcome.lastEvaluation ? summarizeTrials(outcome.lastEvaluation) : null;
     const model: ModelRecord = {
       type: 'model',
-      version: 1,
+      version: 2,
       id,
       name: this.modelName.trim() || `${setup.track.displayName} ${new Date().toLocaleString()}`,
       createdAt: Date.now(),
@@ -235,6 +235,9 @@ export class Studio {
       networkSpec: outcome.network!.spec,
       bestEvaluation: summary,
       parentId: null,
+      parentName: null,
+      origin: 'trained',
+      claim: null,
       runId,
       notes: outcome.error ? `Training stopped by an error: ${outcome.error.message}` : '',
     };
@@ -350,5 +353,5 @@ function evaluationMessage(e: WorkerError): string {
 /** A stored evaluation of a model (paths are dropped: they are for replays only). */
 function evaluationRecord(modelId: string, track: string, seed: number, trials: TrialResult[]): EvaluationRecord {
   const stored = trials.map(({ path: _path, ...t }) => t);
-  return { type: 'evaluation', version: 1, id: newId('evaluation'), modelId, createdAt: Date.now(), track, seed, trials: stored, summary: summarizeTrials(stored) };
+  return { type: 'evaluation', version: 2, id: newId('evaluation'), modelId, createdAt: Date.now(), track, seed, trials: stored, summary: summarizeTrials(stored), bestPath: null };
 }

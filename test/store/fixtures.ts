@@ -4,6 +4,8 @@ import { defaultPpoConfig } from '../../src/rl/config';
 import { toModelMetadata } from '../../src/rl/model-metadata';
 import type { EvaluationRecord, ModelRecord, RunRecord } from '../../src/store/records';
 import type { TrialResult } from '../../src/race/evaluate';
+import type { DBCore, DBCoreMutateRequest, DBCoreTable } from 'dexie';
+import type { RacelineDb } from '../../src/store/db';
 
 let counter = 0;
 
@@ -13,12 +15,12 @@ export function freshDbName(): string {
   return `raceline-test-${process.pid}-${counter}-${Date.now()}`;
 }
 
-/** A complete model record; `overrides` replace fields. */
+/** A complete model record (current version); `overrides` replace fields. */
 export function makeModel(overrides: Partial<ModelRecord> = {}): ModelRecord {
   const actionSpace = defaultActionSpace();
   return {
     type: 'model',
-    version: 1,
+    version: 2,
     id: 'model-1',
     name: 'First car',
     createdAt: 1_700_000_000_000,
@@ -37,10 +39,22 @@ export function makeModel(overrides: Partial<ModelRecord> = {}): ModelRecord {
     networkSpec: { kind: 'mlp', layers: [12, 64, 64, 10] },
     bestEvaluation: null,
     parentId: null,
+    parentName: null,
+    origin: 'trained',
+    claim: null,
     runId: 'run-1',
     notes: '',
     ...overrides,
   };
+}
+
+/**
+ * A model record exactly as Raceline wrote it before record version 2 (schema version 1): `version: 1`, no
+ * `parentName`, `origin` or `claim`.
+ */
+export function makeModelV1(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { parentName: _p, origin: _o, claim: _c, ...v1 } = makeModel();
+  return { ...v1, version: 1, ...overrides };
 }
 
 /** Weights `[n]` float32 with distinct values, as bytes. */
@@ -77,7 +91,7 @@ export function makeEvaluation(id: string, modelId: string, createdAt: number, t
   const laps = trials.filter((t) => t.lapTimeS !== null).map((t) => t.lapTimeS as number);
   return {
     type: 'evaluation',
-    version: 1,
+    version: 2,
     id,
     modelId,
     createdAt,
@@ -90,5 +104,33 @@ export function makeEvaluation(id: string, modelId: string, createdAt: number, t
       meanLapTimeS: laps.length ? laps.reduce((a, b) => a + b, 0) / laps.length : null,
       meanProgress: trials.reduce((a, t) => a + t.progress, 0) / trials.length,
     },
+    bestPath: null,
   };
+}
+
+/**
+ * Wraps the DBCore `mutate` of one table (Dexie middleware): while `state.fail` is true every add/put/delete on it
+ * rejects with `state.error()`, as IndexedDB does when the quota is used up.
+ */
+export function failWritesOn(db: RacelineDb, tableName: string) {
+  const state = { fail: false, error: (): unknown => new DOMException('The quota has been exceeded.', 'QuotaExceededError'), calls: 0 };
+  db.use({
+    stack: 'dbcore',
+    name: `fail-writes-${tableName}`,
+    create: (down: DBCore): DBCore => ({
+      ...down,
+      table(name: string): DBCoreTable {
+        const table = down.table(name);
+        if (name !== tableName) return table;
+        return {
+          ...table,
+          mutate(req: DBCoreMutateRequest) {
+            state.calls++;
+            return state.fail ? Promise.reject(state.error()) : table.mutate(req);
+          },
+        };
+      },
+    }),
+  });
+  return state;
 }

@@ -13,7 +13,7 @@ import {
 } from '../../src/store/records';
 import { summarizeTrials } from '../../src/race/evaluate';
 import { defaultPpoConfig } from '../../src/rl/config';
-import { makeEvaluation, makeModel, makeRun, trial } from './fixtures';
+import { makeEvaluation, makeModel, makeModelV1, makeRun, trial } from './fixtures';
 
 /** Calls `f` and returns the RestoreError it throws (fails the test otherwise). */
 function restoreError(f: () => unknown): RestoreError {
@@ -69,6 +69,40 @@ describe('restore', () => {
     expect(evaluation.seed).toBe(0);
   });
 
+  it('migrates a version-1 model: lineage by name, origin and claim filled, nothing else changed', () => {
+    const v1 = makeModelV1({ id: 'old', name: 'Old car', parentId: null });
+    const model = restoreAs(v1, 'model');
+    expect(model).toEqual(makeModel({ id: 'old', name: 'Old car' }));
+    expect(model.version).toBe(2);
+    const clone = restoreAs(makeModelV1({ id: 'kid', parentId: 'old' }), 'model');
+    expect([clone.origin, clone.parentId, clone.parentName, clone.claim]).toEqual(['clone', 'old', null, null]);
+    expect(v1.version).toBe(1); // the stored object is not touched
+  });
+
+  it('migrates a version-1 evaluation (no path) and keeps a version-2 path', () => {
+    const { bestPath: _, ...v2 } = makeEvaluation('e1', 'm', 5, [trial(0, 12.5)]);
+    const migrated = restoreAs({ ...v2, version: 1 }, 'evaluation');
+    expect(migrated).toEqual({ ...v2, version: 2, bestPath: null });
+    const withPath = restoreAs({ ...v2, bestPath: [0, 1, 2.5, 3] }, 'evaluation');
+    expect(withPath.bestPath).toEqual([0, 1, 2.5, 3]);
+    expect(restoreError(() => restore({ ...v2, bestPath: [1, 2, 3] })).message).toContain("field 'bestPath' must be a flat list of x, y pairs");
+  });
+
+  it('reads the records schema 2 added and rejects a damaged one by field', () => {
+    const label = { type: 'label', version: 1, id: 'l1', modelId: 'm', createdAt: 5, name: 'Renamed' };
+    expect(restoreAs(label, 'label')).toEqual({ ...label, notes: '' });
+    expect(restoreAs({ type: 'attachment', version: 1, modelId: 'm' }, 'attachment')).toEqual({
+      type: 'attachment', version: 1, modelId: 'm', history: [], logs: { training: [], evaluation: [] },
+    });
+    const e = restoreError(() => restore({ type: 'attachment', version: 1, modelId: 'm', logs: { training: [{ iteration: 'x' }] } }));
+    expect(e.message).toContain('attachment "m": field \'logs\' must be sim-trace logs');
+    expect(e.field).toBe('logs');
+    const track = restoreError(() => restore({ type: 'track', version: 1, id: 't1', createdAt: 1, data: { name: 'x' } }));
+    expect(track.message).toMatch(/^track "t1": field 'data' is not a valid track \(its geometry: missing key 'displayName'/);
+    const cp = restoreError(() => restore({ type: 'checkpoint', version: 1, id: 'c1', runId: 'r', createdAt: 1, iteration: 2, networkSpec: {}, byteLength: 4, checksum: 1 }));
+    expect(cp.message).toBe(`checkpoint "c1": missing required field 'data' (an ArrayBuffer); the record is damaged or was not written by Raceline`);
+  });
+
   it('rejects an unknown type, naming it and the known ones', () => {
     const e = restoreError(() => restore({ type: 'banana', version: 1, id: 'b-1' }));
     expect(e.message).toContain('unknown record type "banana"');
@@ -84,7 +118,7 @@ describe('restore', () => {
     expect(e.message).toContain('saved by a newer Raceline (version 3); update the page');
     expect(e.message).toContain('m-new');
     expect(e.kind).toBe('unreadable');
-    expect(RECORD_VERSIONS.model).toBe(1);
+    expect(RECORD_VERSIONS.model).toBe(2);
   });
 
   it('rejects a missing or invalid version', () => {

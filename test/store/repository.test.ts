@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DBCore, DBCoreMutateRequest, DBCoreTable } from 'dexie';
 import { RacelineDb } from '../../src/store/db';
 import { RacelineStore } from '../../src/store/repository';
 import {
@@ -14,7 +13,7 @@ import {
   StoreError,
 } from '../../src/store/errors';
 import { checksumBytes } from '../../src/store/records';
-import { freshDbName, makeEvaluation, makeModel, makeRun, makeWeights, trial } from './fixtures';
+import { failWritesOn, freshDbName, makeEvaluation, makeModel, makeRun, makeWeights, trial } from './fixtures';
 
 /** Awaits `promise` and returns what it rejects with (fails the test when it resolves). */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -27,33 +26,6 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const bytesOf = (buffer: ArrayBuffer) => Array.from(new Uint8Array(buffer));
-
-/**
- * Wraps the DBCore `mutate` of one table (Dexie middleware): while `state.fail` is true every add/put/delete on it
- * rejects with `state.error()`, as IndexedDB does when the quota is used up.
- */
-function failWritesOn(db: RacelineDb, tableName: string) {
-  const state = { fail: false, error: (): unknown => new DOMException('The quota has been exceeded.', 'QuotaExceededError'), calls: 0 };
-  db.use({
-    stack: 'dbcore',
-    name: `fail-writes-${tableName}`,
-    create: (down: DBCore): DBCore => ({
-      ...down,
-      table(name: string): DBCoreTable {
-        const table = down.table(name);
-        if (name !== tableName) return table;
-        return {
-          ...table,
-          mutate(req: DBCoreMutateRequest) {
-            state.calls++;
-            return state.fail ? Promise.reject(state.error()) : table.mutate(req);
-          },
-        };
-      },
-    }),
-  });
-  return state;
-}
 
 let db: RacelineDb;
 let store: RacelineStore;
