@@ -15,8 +15,16 @@
  * lap further on than the previous one (DeepRacer's round-robin start; open tracks start at 0).
  * ## Episode End
  * Terminated: lap complete (progress 100), all four wheels off track, progress fell for 15
- * consecutive steps (reversed), moved ≤ 0.3 mm a step for 15 consecutive steps (immobilized).
+ * consecutive steps (reversed), moved ≤ 0.3 mm a step for 15 consecutive steps (immobilized),
+ * hit a box, a bot car or (head to head) a racer ahead of it (crashed).
  * Truncated: `maxSteps` reached. (deepracer-simapp `rollout_agent_ctrl.py`; reference §3.2.)
+ * Race rules (`resets`, `laps`): an off-track or crash puts the car back on the track and holds it
+ * for the penalty instead (status `pause`, time runs on); laps follow one another without a stop.
+ * ## Objects
+ * `objects`: boxes and bot cars (`scene.ts`, `objects.ts`, `bots.ts`), one scene per car or one
+ * shared by all cars, mirrored as planck sensor bodies (boxes static, bots kinematic) whose user data
+ * is `{kind: 'object' | 'bot', index, scene}` (`scene` = the car index owning it, −1 when shared).
+ * They fill the `objects_*` params and end episodes on a crash.
  * ## Timing
  * 15 control steps per simulated second, each split into `substeps` physics steps.
  */
@@ -30,6 +38,15 @@ import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from '.
 import { Rng } from './rng';
 import { buildParams, emptyMeasure, measureCar, type CarMeasure, type DeepRacerParams } from '../reward/params';
 import { checkRewardValue, type AnyRewardFunction } from '../reward/reward-function';
+import { Scene, sceneHasObjects, type SceneConfig } from './scene';
+import { alongGap, hitsObject, objectParams, RACECAR_FOOTPRINT, TrackLanes, type ObjectKind, type SceneObject } from './objects';
+import { resetPose, startBesideObject } from './reset-pose';
+import { Box as PlanckBox } from 'planck';
+import { emptyNearest } from '../track/polyline';
+import { CAR } from './car';
+
+/** DeepRacer's agent point ahead of a car's origin, m (simapp RELATIVE_POSITION_OF_FRONT_OF_CAR). */
+const FRONT_POINT_X = CAR.frontPointX;
 
 /** Control steps per simulated second (DeepRacer's camera rate). */
 export const CONTROL_HZ = 15;
@@ -40,8 +57,57 @@ export const IMMOBILE_STEPS = 15;
 export const IMMOBILE_DISTANCE = 0.0003;
 /** DeepRacer's ROUND_ROBIN_ADVANCE_DIST, fraction of a lap. */
 export const ROUND_ROBIN_ADVANCE = 0.05;
+/** Gap between cars on a head-to-head start grid, m (simapp START_POS_OFFSET). */
+export const GRID_SPACING = 0.75;
 
-export type EpisodeStatus = 'prepare' | 'in_progress' | 'lap_complete' | 'off_track' | 'reversed' | 'immobilized' | 'time_up';
+/** DeepRacer's episode statuses (simapp `EpisodeStatus`); `pause` = held after a race reset. */
+export type EpisodeStatus = 'prepare' | 'in_progress' | 'lap_complete' | 'off_track' | 'crashed' | 'reversed' | 'immobilized' | 'time_up' | 'pause';
+
+/**
+ * DeepRacer's race resets (simapp `NUMBER_OF_RESETS`, `OFF_TRACK_PENALTY`, `COLLISION_PENALTY`): up to `maxResets`
+ * times an episode, a car that leaves the track, reverses, stops or crashes is put back and held for the penalty
+ * (time runs on) instead of ending the episode. Training uses none (DeepRacer: 0 resets).
+ */
+export interface RaceResets {
+  maxResets: number;
+  /** Held time after leaving the track, s (DeepRacer evaluation default 2; DRFC 5). */
+  offTrackPenaltyS: number;
+  /** Held time after a crash, s (DeepRacer evaluation default 5). */
+  collisionPenaltyS: number;
+  /** After reversing, s (default: the off-track penalty, as simapp). */
+  reversePenaltyS?: number;
+  /** After stopping (immobilized), s (default 0, as simapp). */
+  immobilizedPenaltyS?: number;
+}
+
+/** One simulated step of one car, for logs (sim-trace): what DeepRacer's `SIM_TRACE_LOG` line holds. */
+export interface CarStepEvent {
+  car: number;
+  /** The step's params (objects included). */
+  params: DeepRacerParams;
+  /** Discrete action index, or the continuous action as [steering deg, speed m/s]. */
+  action: number | [number, number];
+  reward: number;
+  status: EpisodeStatus;
+  /** The episode ended on this step. */
+  done: boolean;
+  /** Penalty time still to wait, s (DeepRacer's `pause_duration`). */
+  pauseDuration: number;
+}
+
+/** An object's pose for drawing (see `objectPoses`). */
+export interface ObjectPose {
+  kind: ObjectKind;
+  index: number;
+  /** Footprint centre, m. */
+  x: number;
+  y: number;
+  /** rad. */
+  heading: number;
+  /** Footprint along and across the heading, m. */
+  length: number;
+  width: number;
+}
 
 export interface RacingEnvConfig {
   track: Track;
@@ -63,16 +129,35 @@ export interface RacingEnvConfig {
   startNoise?: { lateral: number; heading: number };
   /** Physics sub-steps per control step (default 4, i.e. 60 Hz). */
   substeps?: number;
+  /** Boxes and bot cars on the track (object avoidance, head to bot), and whether cars race each other. Default none. */
+  objects?: SceneConfig;
+  /** Race resets with penalties instead of ending the episode (DeepRacer evaluation rules). Default none. */
+  resets?: RaceResets;
+  /** Laps an episode lasts (DeepRacer continuous evaluation: laps follow one another). Default 1. */
+  laps?: number;
+  /**
+   * Start cars as DeepRacer starts a head-to-head race: car i 0.75·i m behind the start line, odd cars in the inner
+   * lane and even ones in the outer (simapp `get_start_positions`, `_start_lane_`); they race to the line. Default false.
+   */
+  grid?: boolean;
 }
 
 /** Per-car information of the last step. */
 export interface CarStepInfo {
   status: EpisodeStatus;
-  /** Percent 0..100. */
+  /** Percent 0..100 of the current lap. */
   progress: number;
   steps: number;
-  /** Lap time in simulated seconds when the lap was completed this step, else null. */
+  /** Lap time in simulated seconds (penalties included) when a lap was completed this step, else null. */
   lapTimeS: number | null;
+  /** Laps completed in this episode. */
+  laps: number;
+  /** Race resets used in this episode. */
+  resets: number;
+  /** Penalty time still to wait, s (0 when driving). */
+  pauseDuration: number;
+  /** What the car hit this step, when it crashed. */
+  crashedInto: { kind: ObjectKind; index: number } | null;
 }
 
 export class RacingVectorEnv implements VectorEnv {
@@ -85,7 +170,24 @@ export class RacingVectorEnv implements VectorEnv {
   readonly lastParams: (DeepRacerParams | null)[];
   readonly lastInfo: CarStepInfo[];
 
-  private readonly cfg: Required<Omit<RacingEnvConfig, 'startNoise'>> & { startNoise: { lateral: number; heading: number } };
+  private readonly cfg: Required<Omit<RacingEnvConfig, 'startNoise' | 'objects' | 'resets' | 'laps' | 'grid'>> & { startNoise: { lateral: number; heading: number } };
+  /** Objects and race rules (see `objects`, `resets`, `laps`, `grid` in the config). */
+  private readonly race: { objects: SceneConfig | null; resets: Required<RaceResets> | null; laps: number; grid: boolean };
+  /** The scenes: none without objects, one shared, or one per car. */
+  private readonly scenes: Scene[] = [];
+  private lanes: TrackLanes | null = null;
+  private readonly scratchNearest = emptyNearest();
+  /** [scene][k] planck bodies mirroring the scene's boxes then bots. */
+  private readonly objectBodies: Body[][] = [];
+  /** [numEnvs] other racers as objects (head to head), refreshed each step; empty otherwise. */
+  private readonly carObjects: SceneObject[] = [];
+  private readonly pauseSteps: Int32Array; // [numEnvs] held steps left
+  private readonly resetCount: Int32Array; // [numEnvs] race resets this episode
+  private readonly lapCount: Int32Array; // [numEnvs] laps completed this episode
+  private readonly lapStartStep: Int32Array; // [numEnvs] step at which the current lap began
+  private readonly done: Uint8Array; // [numEnvs] the episode ended this step
+  private lastActions: Int32Array | Float32Array | null = null;
+  private stepListener: ((event: CarStepEvent) => void) | null = null;
   private readonly world: World;
   private readonly bodies: Body[] = [];
   private readonly controls: CarControl[] = [];
@@ -148,7 +250,135 @@ export class RacingVectorEnv implements VectorEnv {
     this.commands = new Float64Array(numEnvs * 2);
     this.starts = new Float64Array(numEnvs);
     this.lastParams = new Array(numEnvs).fill(null);
-    this.lastInfo = Array.from({ length: numEnvs }, () => ({ status: 'prepare' as EpisodeStatus, progress: 0, steps: 0, lapTimeS: null }));
+    this.lastInfo = Array.from({ length: numEnvs }, () => ({
+      status: 'prepare' as EpisodeStatus, progress: 0, steps: 0, lapTimeS: null, laps: 0, resets: 0, pauseDuration: 0, crashedInto: null,
+    }));
+    this.pauseSteps = new Int32Array(numEnvs);
+    this.resetCount = new Int32Array(numEnvs);
+    this.lapCount = new Int32Array(numEnvs);
+    this.lapStartStep = new Int32Array(numEnvs);
+    this.done = new Uint8Array(numEnvs);
+    this.race = this.buildRace(config);
+  }
+
+  /**
+   * Checks the race options and builds the scenes and their planck bodies.
+   * @throws RangeError for bad objects, resets or laps (the message names the field).
+   */
+  private buildRace(config: RacingEnvConfig): RacingVectorEnv['race'] {
+    const laps = config.laps ?? 1;
+    if (!Number.isInteger(laps) || laps < 1) throw new RangeError(`laps must be a whole number ≥ 1, got ${laps}`);
+    let resets: Required<RaceResets> | null = null;
+    if (config.resets) {
+      const r = config.resets;
+      resets = { reversePenaltyS: r.offTrackPenaltyS, immobilizedPenaltyS: 0, ...r };
+      for (const [k, v] of Object.entries(resets)) if (!(Number(v) >= 0)) throw new RangeError(`resets.${k} must be ≥ 0, got ${v}`);
+    }
+    const objects = config.objects && sceneHasObjects(config.objects) ? config.objects : null;
+    if (objects?.carsAreObjects && !objects.shared) throw new RangeError('objects.carsAreObjects needs objects.shared: racers only meet on a shared track');
+    if (objects || config.grid) this.lanes = new TrackLanes(this.track);
+    if (objects) {
+      const count = objects.shared ? 1 : this.numEnvs;
+      for (let k = 0; k < count; k++) {
+        const scene = new Scene(this.lanes!, objects, k);
+        this.scenes.push(scene);
+        const owner = objects.shared ? -1 : k;
+        const bodies: Body[] = [];
+        const boxes = objects.obstacles ? (objects.obstacles.positions?.length || objects.obstacles.count) : 0;
+        for (let b = 0; b < boxes; b++) bodies.push(this.objectBody('static', 'object', b, owner, 0.5, 0.4));
+        const bots = scene.bots?.count ?? 0;
+        for (let b = 0; b < bots; b++) bodies.push(this.objectBody('kinematic', 'bot', b, owner, scene.bots!.objects[b].length, scene.bots!.objects[b].width));
+        this.objectBodies.push(bodies);
+      }
+      if (objects.carsAreObjects) {
+        for (let i = 0; i < this.numEnvs; i++) {
+          this.carObjects.push({ kind: 'car', index: i, x: 0, y: 0, heading: 0, length: RACECAR_FOOTPRINT.length, width: RACECAR_FOOTPRINT.width, speed: 0, z: 0 });
+        }
+      }
+    }
+    return { objects, resets, laps, grid: config.grid ?? false };
+  }
+
+  /**
+   * A planck body for a box or bot: a sensor fixture of the footprint (the racers pass through it; crashes are
+   * judged geometrically, as DeepRacer does) that collides with nothing, so only ray casts (LiDAR) meet it.
+   */
+  private objectBody(type: 'static' | 'kinematic', kind: 'object' | 'bot', index: number, scene: number, length: number, width: number): Body {
+    const body = this.world.createBody({ type, position: Vec2(0, 0), angle: 0, userData: { kind, index, scene } });
+    body.createFixture({ shape: new PlanckBox(length / 2, width / 2), isSensor: true, filterMaskBits: 0 });
+    return body;
+  }
+
+  /** Moves scene k's planck bodies to its objects' poses. */
+  private syncSceneBodies(k: number): void {
+    const objects = this.scenes[k].objects();
+    const bodies = this.objectBodies[k];
+    for (let b = 0; b < bodies.length && b < objects.length; b++) {
+      const o = objects[b];
+      bodies[b].setTransform(Vec2(o.x, o.y), o.heading);
+    }
+  }
+
+  /** The scene car i drives in, or null without objects. */
+  private sceneOf(i: number): Scene | null {
+    if (this.scenes.length === 0) return null;
+    return this.scenes.length === 1 && this.race.objects?.shared ? this.scenes[0] : this.scenes[i];
+  }
+
+  /** Index of car i's scene (−1 without objects). */
+  sceneIndexOf(i: number): number {
+    if (this.scenes.length === 0) return -1;
+    return this.race.objects?.shared ? 0 : i;
+  }
+
+  /**
+   * What car i meets: its scene's boxes and bots, then (head to head) the other racers, in the order of its
+   * `objects_*` params. Empty on an empty track.
+   */
+  objectsFor(i: number): SceneObject[] {
+    const scene = this.sceneOf(i);
+    const own = scene ? scene.objects() : [];
+    if (this.carObjects.length === 0) return own;
+    return [...own, ...this.carObjects.filter((c) => c.index !== i && !this.parked[c.index])];
+  }
+
+  /**
+   * Whether a planck body's user data belongs to what car i sees (for sensors that ray-cast the world: a box or
+   * bot of another car's scene is invisible to car i).
+   */
+  isVisibleTo(userData: unknown, i: number): boolean {
+    if (!userData || typeof userData !== 'object') return false;
+    const d = userData as { kind?: string; scene?: number };
+    if (d.kind !== 'object' && d.kind !== 'bot') return false;
+    return d.scene === -1 || d.scene === i;
+  }
+
+  /**
+   * Poses of the objects car i meets (default car 0), for renderers: boxes and bots of its scene and, head to
+   * head, the other racers. Footprint in m, heading in rad.
+   */
+  objectPoses(i = 0): ObjectPose[] {
+    return this.objectsFor(i).map((o) => ({ kind: o.kind, index: o.index, x: o.x, y: o.y, heading: o.heading, length: o.length, width: o.width }));
+  }
+
+  /**
+   * What car i's camera should draw: its objects (`objectsFor`) as boxes standing on the ground. Heights: a box
+   * 0.2 m (its centre is at simapp OBSTACLE_Z = 0.1 m), a car 0.15 m.
+   */
+  cameraObjectsFor(i: number): import('./camera').CameraObject[] {
+    return this.objectsFor(i).map((o) => ({
+      x: o.x, y: o.y, heading: o.heading, length: o.length, width: o.width,
+      height: o.kind === 'object' ? 0.2 : 0.15,
+      shade: o.kind === 'object' ? 200 : 60,
+    }));
+  }
+
+  /**
+   * Calls `listener` for every simulated step of every car, after its reward is known and before an autoreset
+   * (for sim-trace logs); null removes it.
+   */
+  setStepListener(listener: ((event: CarStepEvent) => void) | null): void {
+    this.stepListener = listener;
   }
 
   /** Resets every car; a seed restarts the round-robin and the noise generator. */
@@ -156,8 +386,14 @@ export class RacingVectorEnv implements VectorEnv {
     if (options.seed !== undefined || !this.started) {
       this.rng = new Rng(options.seed ?? 0);
       this.episodeCounter = 0;
+      // Each scene draws from its own stream, so one car's episodes never shift another's boxes.
+      this.scenes.forEach((s, k) => s.reseed((options.seed ?? 0) * 7919 + 104_729 + k));
     }
     this.started = true;
+    if (this.race.objects?.shared) {
+      this.scenes[0].reset();
+      this.syncSceneBodies(0);
+    }
     const obs = new Float32Array(this.numEnvs * this.obsSize);
     for (let i = 0; i < this.numEnvs; i++) {
       this.resetCar(i);
@@ -239,22 +475,53 @@ export class RacingVectorEnv implements VectorEnv {
       this.controls[i].steerCmd = (steering * Math.PI) / 180;
       this.controls[i].speedCmd = speed;
     }
+    this.lastActions = actions;
     for (let k = 0; k < this.cfg.substeps; k++) {
-      for (let i = 0; i < n; i++) if (!this.parked[i]) applyCarForces(this.bodies[i], this.controls[i], dt);
+      for (let i = 0; i < n; i++) {
+        if (this.parked[i]) continue;
+        if (this.pauseSteps[i] > 0) this.hold(i);
+        else applyCarForces(this.bodies[i], this.controls[i], dt);
+      }
       this.world.step(dt, 8, 3);
     }
+    this.advanceScenes();
 
     const batch: DeepRacerParams[] = [];
     const batchCars: number[] = [];
     for (let i = 0; i < n; i++) {
       if (this.parked[i]) continue;
       const params = this.advanceEpisode(i);
-      if (this.steps[i] > 1) {
+      // Held cars get no reward call (DeepRacer: ZERO_REWARD in the pause phase).
+      if (this.steps[i] > 1 && this.lastInfo[i].status !== 'pause') {
         batch.push(params);
         batchCars.push(i);
       }
     }
     return { batch, batchCars };
+  }
+
+  /** Keeps a held car (race reset penalty) still for the next physics sub-step. */
+  private hold(i: number): void {
+    const body = this.bodies[i];
+    body.setLinearVelocity(Vec2(0, 0));
+    body.setAngularVelocity(0);
+  }
+
+  /** Moves every scene's clock and bots on by one control step, and the racers-as-objects to their bodies. */
+  private advanceScenes(): void {
+    const dt = 1 / CONTROL_HZ;
+    for (let k = 0; k < this.scenes.length; k++) {
+      if (!this.race.objects?.shared && this.parked[k]) continue;
+      this.scenes[k].advance(dt);
+      if (this.scenes[k].bots) this.syncSceneBodies(k);
+    }
+    for (const c of this.carObjects) {
+      const b = this.bodies[c.index];
+      const p = b.getPosition();
+      c.x = p.x;
+      c.y = p.y;
+      c.heading = b.getAngle();
+    }
   }
 
   /** Applies the rewards, ends and restarts episodes, and builds the step's result. */
@@ -276,7 +543,8 @@ export class RacingVectorEnv implements VectorEnv {
       }
       this.returns[i] += rewards[i];
       const info = this.lastInfo[i];
-      const ended = info.status !== 'in_progress' && info.status !== 'prepare';
+      const ended = this.done[i] === 1;
+      if (this.stepListener && this.lastParams[i]) this.emitStep(i, rewards[i]);
       this.writeObservation(i, observations);
       if (!ended) continue;
       const isTrunc = info.status === 'time_up';
@@ -294,6 +562,8 @@ export class RacingVectorEnv implements VectorEnv {
           lapCompleted: info.status === 'lap_complete',
           lapTimeS: info.lapTimeS,
           startFraction: this.startOf(i),
+          laps: info.laps,
+          resets: info.resets,
         },
       });
       if (this.cfg.autoreset) {
@@ -307,6 +577,15 @@ export class RacingVectorEnv implements VectorEnv {
     return { observations, rewards, terminated, truncated, finalObservations, episodes };
   }
 
+  /** Hands car i's step to the step listener. */
+  private emitStep(i: number, reward: number): void {
+    const info = this.lastInfo[i];
+    const a = this.lastActions;
+    const action: number | [number, number] =
+      this.actionSpace.type === 'discrete' && a ? a[i] : [this.commands[2 * i], this.commands[2 * i + 1]];
+    this.stepListener!({ car: i, params: this.lastParams[i]!, action, reward, status: info.status, done: this.done[i] === 1, pauseDuration: info.pauseDuration });
+  }
+
   /** Start of each car's current episode, fraction of the lap. */
   private startOf(i: number): number {
     return this.starts[i];
@@ -318,13 +597,23 @@ export class RacingVectorEnv implements VectorEnv {
     let x: number;
     let y: number;
     let heading: number;
+    const scene = this.sceneOf(i);
+    if (scene && !this.race.objects?.shared) {
+      scene.reset(); // a new episode draws this car's boxes again (when randomised) and restarts its bots
+      this.syncSceneBodies(i);
+    }
     if (pose) {
       ({ x, y, heading } = pose);
     } else {
       const frac = track.loop ? (((this.cfg.startFraction + this.episodeCounter * this.cfg.roundRobinAdvance) % 1) + 1) % 1 : 0;
       this.episodeCounter++;
       this.starts[i] = frac;
-      const start = track.pointAt(frac * track.length);
+      let start = track.pointAt(frac * track.length);
+      if (this.race.grid && this.numEnvs > 1 && this.lanes) {
+        start = this.lanes.pointAt(i % 2 === 1 ? 'inner' : 'outer', frac * track.length - GRID_SPACING * i, { x: 0, y: 0, heading: 0 });
+      } else if (scene && this.lanes) {
+        start = startBesideObject(this.lanes, frac * track.length, this.objectsFor(i)) ?? start;
+      }
       const noise = this.cfg.startNoise;
       const lateral = noise.lateral > 0 ? (this.rng.uniform() * 2 - 1) * noise.lateral : 0;
       const dHeading = noise.heading > 0 ? (this.rng.uniform() * 2 - 1) * noise.heading : 0;
@@ -345,6 +634,15 @@ export class RacingVectorEnv implements VectorEnv {
     this.prevNdist[i] = track.normalizedDistance(m.projection.along);
     if (pose) this.starts[i] = this.prevNdist[i];
     this.progress[i] = 0;
+    if (this.race.grid && !pose && track.loop) {
+      // Grid starts race to the start line: progress counts from it (negative behind it).
+      this.progress[i] = (alongGap(track, this.starts[i] * track.length, m.projection.along) / track.length) * 100;
+    }
+    this.pauseSteps[i] = 0;
+    this.resetCount[i] = 0;
+    this.lapCount[i] = 0;
+    this.lapStartStep[i] = 0;
+    this.done[i] = 0;
     this.steps[i] = 0;
     this.returns[i] = 0;
     this.reverseCount[i] = 0;
@@ -358,6 +656,10 @@ export class RacingVectorEnv implements VectorEnv {
     info.progress = 0;
     info.steps = 0;
     info.lapTimeS = null;
+    info.laps = 0;
+    info.resets = 0;
+    info.pauseDuration = 0;
+    info.crashedInto = null;
   }
 
   private park(i: number): void {
@@ -374,6 +676,9 @@ export class RacingVectorEnv implements VectorEnv {
     const body = this.bodies[i];
     const pos = body.getPosition();
     const heading = body.getAngle();
+    const prevAlong = this.prevNdist[i] * track.length; // last step's agent point, where an off-track reset goes
+    const lastX = this.prevX[i];
+    const lastY = this.prevY[i];
     const m = measureCar(track, pos.x, pos.y, heading, this.measures[i].projection.segment, this.measures[i]);
     this.steps[i]++;
     const steps = this.steps[i];
@@ -395,18 +700,45 @@ export class RacingVectorEnv implements VectorEnv {
     this.prevX[i] = pos.x;
     this.prevY[i] = pos.y;
 
-    let status: EpisodeStatus = steps === 1 ? 'prepare' : 'in_progress';
-    if (this.progress[i] >= 100) status = 'lap_complete';
-    else if (m.wheelsOnTrack === 0) status = 'off_track';
-    else if (this.reverseCount[i] >= REVERSE_STEPS) status = 'reversed';
-    else if (this.immobileCount[i] >= IMMOBILE_STEPS) status = 'immobilized';
-    else if (steps >= this.cfg.maxSteps) status = 'time_up';
-    const progress = Math.min(100, Math.max(0, this.progress[i]));
     const info = this.lastInfo[i];
+    info.crashedInto = null;
+    info.lapTimeS = null;
+    let status: EpisodeStatus = steps === 1 ? 'prepare' : 'in_progress';
+    let hit: SceneObject | null = null;
+    if (this.pauseSteps[i] > 0) {
+      // Held after a race reset: time runs, nothing is judged (simapp pause phase), the rules restart after it.
+      this.pauseSteps[i]--;
+      this.reverseCount[i] = 0;
+      this.immobileCount[i] = 0;
+      status = steps >= this.cfg.maxSteps ? 'time_up' : 'pause';
+    } else {
+      hit = this.scenes.length > 0 || this.carObjects.length > 0 ? this.crashCheck(i, pos.x, pos.y, heading, m.projection.along) : null;
+      // Lap first: a car may crash on the finish line (simapp _check_for_episode_termination).
+      if (this.progress[i] >= 100) status = 'lap_complete';
+      else if (hit) status = 'crashed';
+      else if (m.wheelsOnTrack === 0) status = 'off_track';
+      else if (this.reverseCount[i] >= REVERSE_STEPS) status = 'reversed';
+      else if (this.immobileCount[i] >= IMMOBILE_STEPS) status = 'immobilized';
+      else if (steps >= this.cfg.maxSteps) status = 'time_up';
+    }
+    info.pauseDuration = this.pauseSteps[i] / CONTROL_HZ;
+    const progress = Math.min(100, Math.max(0, this.progress[i]));
     info.status = status;
     info.progress = progress;
     info.steps = steps;
-    info.lapTimeS = status === 'lap_complete' ? steps / CONTROL_HZ : null;
+    if (hit) info.crashedInto = { kind: hit.kind, index: hit.index };
+    let done = status !== 'in_progress' && status !== 'prepare' && status !== 'pause';
+    if (status === 'lap_complete') {
+      this.lapCount[i]++;
+      info.laps = this.lapCount[i];
+      info.lapTimeS = (steps - this.lapStartStep[i]) / CONTROL_HZ;
+      this.lapStartStep[i] = steps;
+      if (this.lapCount[i] < this.race.laps) {
+        // Continuous laps: the next lap starts now, from where the car is (simapp IS_CONTINUOUS).
+        this.progress[i] -= 100;
+        done = false;
+      }
+    }
 
     const params = buildParams(track, m, heading, {
       steeringAngle: this.commands[2 * i],
@@ -414,9 +746,77 @@ export class RacingVectorEnv implements VectorEnv {
       steps,
       progress,
       simTime: steps / CONTROL_HZ,
+      isCrashed: status === 'crashed',
     });
+    const objects = this.scenes.length > 0 || this.carObjects.length > 0 ? this.objectsFor(i) : null;
+    if (objects && objects.length > 0) Object.assign(params, objectParams(track, objects, m.projection.along, { x: pos.x, y: pos.y, heading }));
     this.lastParams[i] = params;
+
+    const resets = this.race.resets;
+    if (done && resets && this.resetCount[i] < resets.maxResets && (status === 'off_track' || status === 'crashed' || status === 'reversed' || status === 'immobilized')) {
+      this.raceReset(i, status, hit, prevAlong, lastX, lastY);
+      done = false;
+    }
+    this.done[i] = done ? 1 : 0;
     return params;
+  }
+
+  /**
+   * The object car i hit this step when the crash counts against car i (a box, or a bot or racer ahead of it:
+   * simapp compares their progress), else null. A bot that ran into a car ahead of it pauses the bots instead.
+   * @param along car i's agent point on the centre line, m.
+   */
+  private crashCheck(i: number, x: number, y: number, heading: number, along: number): SceneObject | null {
+    for (const o of this.objectsFor(i)) {
+      if (!hitsObject(x, y, heading, o)) continue;
+      if (o.kind === 'object') return o;
+      const front = this.track.project(o.x + FRONT_POINT_X * Math.cos(o.heading), o.y + FRONT_POINT_X * Math.sin(o.heading), -1, this.scratchNearest).along;
+      if (alongGap(this.track, along, front) > 0) return o;
+      if (o.kind === 'bot') this.sceneOf(i)?.bots?.penalize();
+    }
+    return null;
+  }
+
+  /**
+   * DeepRacer's race reset (simapp `_judge_action_at_run_phase`): after leaving the track, reversing or stopping,
+   * the car goes back where it was a step ago, in the nearer lane (1 m behind a box that is in the way, in the other
+   * lane); after hitting a box, 1 m behind it; after hitting a bot or racer, it stays where it is. Then it is held,
+   * at rest, for the penalty.
+   */
+  private raceReset(i: number, status: EpisodeStatus, hit: SceneObject | null, prevAlong: number, lastX: number, lastY: number): void {
+    const r = this.race.resets!;
+    const penalty =
+      status === 'crashed' ? r.collisionPenaltyS : status === 'off_track' ? r.offTrackPenaltyS : status === 'reversed' ? r.reversePenaltyS : r.immobilizedPenaltyS;
+    this.resetCount[i]++;
+    const info = this.lastInfo[i];
+    info.resets = this.resetCount[i];
+    const body = this.bodies[i];
+    const lanes = (this.lanes ??= new TrackLanes(this.track));
+    const boxes = this.sceneOf(i)?.boxes ?? [];
+    const pos = body.getPosition();
+    let pose: { x: number; y: number; heading: number } | null = null;
+    if (status !== 'crashed') pose = resetPose(lanes, prevAlong, lastX, lastY, boxes);
+    else if (hit?.kind === 'object') pose = resetPose(lanes, this.measures[i].projection.along, pos.x, pos.y, boxes);
+    if (pose) body.setTransform(Vec2(pose.x, pose.y), pose.heading);
+    body.setLinearVelocity(Vec2(0, 0));
+    body.setAngularVelocity(0);
+    this.controls[i].steer = 0;
+    const p = body.getPosition();
+    const m = measureCar(this.track, p.x, p.y, body.getAngle(), -1, this.measures[i]);
+    const nd = this.track.normalizedDistance(m.projection.along);
+    let delta = nd - this.prevNdist[i];
+    if (this.track.loop) {
+      if (delta > 0.5) delta -= 1;
+      else if (delta < -0.5) delta += 1;
+    }
+    this.progress[i] += delta * (this.track.loop ? 100 : 100 / Math.max(1e-9, 1 - this.startOf(i)));
+    this.prevNdist[i] = nd;
+    this.prevX[i] = p.x;
+    this.prevY[i] = p.y;
+    this.reverseCount[i] = 0;
+    this.immobileCount[i] = 0;
+    this.pauseSteps[i] = Math.round(penalty * CONTROL_HZ);
+    info.pauseDuration = penalty;
   }
 
   /** Writes car i's observation into its row of `out`. */
