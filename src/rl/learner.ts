@@ -55,13 +55,15 @@ export class PpoLearner {
   /**
    * @param shuffleRng the seeded source of the minibatch shuffles.
    * @param gradientMode 'auto' (default): host-side loss with a hand-written backward pass on wasm/cpu,
-   *   tf autodiff on GPU backends; resolved against the active backend now.
+   *   tf autodiff on GPU backends; resolved against the active backend now (networks with embedders:
+   *   always autodiff).
    */
   constructor(config: PpoConfig, policy: ActorCritic, shuffleRng: Rng, gradientMode: GradientMode = 'auto') {
     this.config = config;
     this.policy = policy;
     this.shuffleRng = shuffleRng;
-    this.gradientMode = resolveGradientMode(gradientMode);
+    // The hand-written backward pass covers the MLP; networks with embedders (CNNs) always use autodiff.
+    this.gradientMode = policy.network.spec.embedder ? 'autodiff' : resolveGradientMode(gradientMode);
     this.optimizer = new Adam(policy.network.numParams, { learningRate: config.learningRate, beta1: 0.9, beta2: 0.999, epsilon: config.adamEpsilon });
   }
 

@@ -12,6 +12,7 @@ import { Rng } from '../sim/rng';
 import type { Activation } from './config';
 import { activate, dense } from './layers';
 import { orthogonalMatrix } from './orthogonal';
+import { embed, embedderObservationSize, embedderParams, embeddingWidth, restoreEmbedderSpec, type EmbedderSpec } from './embedders';
 
 /** Range the Gaussian head's log-std is clipped to when used (SB3/rl-zoo practice). */
 export const LOG_STD_MIN = -20;
@@ -20,14 +21,20 @@ export const LOG_STD_MAX = 2;
 /** Output head: `n` discrete actions, or a diagonal Gaussian over `size` reals. */
 export type ActionHead = { type: 'discrete'; n: number } | { type: 'gaussian'; size: number };
 
-/** Everything needed to rebuild a network's shape; saved with the weights. */
+/**
+ * Everything needed to rebuild a network's shape; saved with the weights. Version 1: an MLP on a
+ * vector. Version 2 adds DeepRacer's embedders (camera CNN, LiDAR dense) in front of the hidden
+ * layers, which then play DeepRacer's middleware (`embedders.ts`).
+ */
 export interface NetworkSpec {
   type: 'raceline/actor-critic-mlp';
-  version: 1;
+  version: 1 | 2;
   observationSize: number;
   head: ActionHead;
   hiddenSizes: number[];
   activation: Activation;
+  /** Version 2 only: the input embedders of each tower. */
+  embedder?: EmbedderSpec | null;
 }
 
 /** One parameter tensor inside the flat vector: `data[offset .. offset+size)` reshaped to `shape`. */
@@ -101,6 +108,10 @@ export function paramLayout(spec: NetworkSpec): ParamSpec[] {
   };
   for (const tower of ['policy', 'value'] as const) {
     let width = spec.observationSize;
+    if (spec.embedder) {
+      for (const p of embedderParams(tower, spec.embedder)) add(p.name, p.shape);
+      width = embeddingWidth(spec.embedder);
+    }
     spec.hiddenSizes.forEach((h, i) => {
       add(`${tower}/dense_${i}/kernel`, [width, h]);
       add(`${tower}/dense_${i}/bias`, [h]);
@@ -131,11 +142,32 @@ export function initialWeights(spec: NetworkSpec, seed: number): Float32Array {
   const flat = new Float32Array(layout.reduce((a, p) => a + p.size, 0));
   for (const p of layout) {
     if (!p.name.endsWith('/kernel')) continue; // biases and log-std stay 0
+    // Networks with embedders are DeepRacer's: Keras' default init for the embedders and the middleware
+    // (and an orthogonal 11,264 × 512 matrix would take a minute to make).
+    if (spec.embedder && p.name.includes('/dense_')) {
+      flat.set(glorotUniform(p.shape, rng), p.offset);
+      continue;
+    }
+    if (/\/(conv|image_dense|vector_dense)_/.test(p.name)) {
+      flat.set(glorotUniform(p.shape, rng), p.offset);
+      continue;
+    }
     const isOutput = !p.name.includes('/dense_');
     const gain = !isOutput ? Math.SQRT2 : p.name.startsWith('policy/') ? 0.01 : 1;
     flat.set(orthogonalMatrix(p.shape[0], p.shape[1], gain, rng), p.offset);
   }
   return flat;
+}
+
+/** Glorot-uniform kernel (Keras `glorot_uniform`): U(±√(6 / (fanIn + fanOut))), fans as Keras counts them. */
+function glorotUniform(shape: number[], rng: Rng): Float32Array {
+  const receptive = shape.length === 4 ? shape[0] * shape[1] : 1;
+  const fanIn = shape.at(-2)! * receptive;
+  const fanOut = shape.at(-1)! * receptive;
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < out.length; i++) out[i] = (rng.uniform() * 2 - 1) * limit;
+  return out;
 }
 
 /** Checks a restored spec; the one place old saved versions would be repaired. @throws Error when unusable. */
@@ -144,7 +176,7 @@ export function restoreNetworkSpec(raw: unknown): NetworkSpec {
   if (s === null || typeof s !== 'object' || s.type !== 'raceline/actor-critic-mlp') {
     throw new Error(`network: expected a spec of type 'raceline/actor-critic-mlp', got ${JSON.stringify((s as { type?: unknown } | null)?.type)}`);
   }
-  if (s.version !== 1) throw new Error(`network: spec version ${s.version} is not supported (this build reads version 1)`);
+  if (s.version !== 1 && s.version !== 2) throw new Error(`network: spec version ${s.version} is not supported (this build reads versions 1 and 2); update Raceline`);
   if (!Number.isInteger(s.observationSize) || (s.observationSize as number) < 1) throw new Error(`network: bad observationSize ${s.observationSize}`);
   const head = s.head;
   if (!head || (head.type === 'discrete' ? !(head.n >= 1) : head.type === 'gaussian' ? !(head.size >= 1) : true)) {
@@ -152,7 +184,13 @@ export function restoreNetworkSpec(raw: unknown): NetworkSpec {
   }
   if (s.activation !== 'tanh' && s.activation !== 'relu') throw new Error(`network: bad activation ${JSON.stringify(s.activation)}`);
   if (!Array.isArray(s.hiddenSizes)) throw new Error('network: hiddenSizes missing');
-  return { type: s.type, version: 1, observationSize: s.observationSize as number, head, hiddenSizes: [...s.hiddenSizes], activation: s.activation };
+  const base = { type: s.type, observationSize: s.observationSize as number, head, hiddenSizes: [...s.hiddenSizes], activation: s.activation };
+  if (s.version === 1) return { ...base, version: 1 };
+  const embedder = restoreEmbedderSpec(s.embedder);
+  if (embedderObservationSize(embedder) !== base.observationSize) {
+    throw new Error(`network: observationSize ${base.observationSize} does not match the embedder's inputs (${embedderObservationSize(embedder)})`);
+  }
+  return { ...base, version: 2, embedder };
 }
 
 export class ActorCriticNetwork {
@@ -212,12 +250,19 @@ export class ActorCriticNetwork {
       throw new Error(`ActorCriticNetwork: observations have ${obs.shape[1]} features, the network expects ${this.spec.observationSize}`);
     }
     let k = 0;
+    const embedder = this.spec.embedder;
+    if (embedder && trace) throw new Error('ActorCriticNetwork: networks with embedders are trained with autodiff only');
     const tower = (inputs: tf.Tensor2D[] | undefined): tf.Tensor2D => {
       let h = obs;
+      if (embedder) {
+        const e = embed(obs, embedder, w, k);
+        h = e.out;
+        k = e.next;
+      }
       for (let i = 0; i < this.spec.hiddenSizes.length; i++) {
         inputs?.push(h);
-        // The first layer reads observations, which need no gradient.
-        h = activate(dense(h, w[k] as tf.Tensor2D, w[k + 1] as tf.Tensor1D, i > 0), this.spec.activation);
+        // The first layer reads observations, which need no gradient (an embedding does).
+        h = activate(dense(h, w[k] as tf.Tensor2D, w[k + 1] as tf.Tensor1D, i > 0 || !!embedder), this.spec.activation);
         k += 2;
       }
       inputs?.push(h);

@@ -9,6 +9,7 @@ import { spaceSize, type BoxSpace, type Space } from '../sim/spaces';
 import type { Activation } from './config';
 import { argmax, categoricalLogProb, categoricalStats, gaussianLogProb, gaussianStats, sampleCategorical, sampleGaussian, type DistributionStats } from './distributions';
 import { ActorCriticNetwork, type NetworkSpec } from './networks';
+import type { EmbedderSpec } from './embedders';
 
 export interface ActOptions {
   /** Greedy actions: argmax of the logits, or the Gaussian mean. */
@@ -33,21 +34,22 @@ export interface EvaluatedActions extends DistributionStats {
 
 /**
  * The network spec for an env's spaces: a discrete action space gets a categorical head, a box action
- * space a Gaussian head over its `size` dimensions.
+ * space a Gaussian head over its `size` dimensions; with `embedder` (camera CNN, LiDAR), a version-2
+ * spec whose hidden layers are DeepRacer's middleware.
  * @throws Error for an observation space that is not a flat vector.
  */
-export function networkSpecFor(observationSpace: BoxSpace, actionSpace: Space, hiddenSizes: number[], activation: Activation): NetworkSpec {
+export function networkSpecFor(observationSpace: BoxSpace, actionSpace: Space, hiddenSizes: number[], activation: Activation, embedder: EmbedderSpec | null = null): NetworkSpec {
   if (observationSpace.shape.length !== 1) {
-    throw new Error(`networkSpecFor: the MLP takes vector observations, got shape [${observationSpace.shape}] (image observations need a CNN)`);
+    throw new Error(`networkSpecFor: observations must be a flat vector (images flattened, see sensorLayout), got shape [${observationSpace.shape}]`);
   }
-  return {
-    type: 'raceline/actor-critic-mlp',
-    version: 1,
+  const base = {
+    type: 'raceline/actor-critic-mlp' as const,
     observationSize: spaceSize(observationSpace),
-    head: actionSpace.type === 'discrete' ? { type: 'discrete', n: actionSpace.n } : { type: 'gaussian', size: spaceSize(actionSpace) },
+    head: actionSpace.type === 'discrete' ? ({ type: 'discrete', n: actionSpace.n } as const) : ({ type: 'gaussian', size: spaceSize(actionSpace) } as const),
     hiddenSizes: [...hiddenSizes],
     activation,
   };
+  return embedder ? { ...base, version: 2, embedder } : { ...base, version: 1 };
 }
 
 export class ActorCritic {
@@ -68,8 +70,8 @@ export class ActorCritic {
   }
 
   /** A policy with seeded initial weights for the given spaces. */
-  static create(observationSpace: BoxSpace, actionSpace: Space, options: { hiddenSizes: number[]; activation: Activation; seed: number }): ActorCritic {
-    return new ActorCritic(ActorCriticNetwork.create(networkSpecFor(observationSpace, actionSpace, options.hiddenSizes, options.activation), options.seed));
+  static create(observationSpace: BoxSpace, actionSpace: Space, options: { hiddenSizes: number[]; activation: Activation; seed: number; embedder?: EmbedderSpec | null }): ActorCritic {
+    return new ActorCritic(ActorCriticNetwork.create(networkSpecFor(observationSpace, actionSpace, options.hiddenSizes, options.activation, options.embedder ?? null), options.seed));
   }
 
   private toTensor(observations: Float32Array, n: number): tf.Tensor2D {

@@ -13,6 +13,7 @@ import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
 import { resolvePpoConfig, type PpoConfig } from './config';
 import { computeGae } from './gae';
+import type { EmbedderSpec } from './embedders';
 import { ActorCritic } from './policy';
 import { PpoLearner, type UpdateMeans } from './learner';
 import type { GradientMode } from './ppo-step';
@@ -116,10 +117,11 @@ export class PpoTrainer {
    * Builds the policy (seeded weights, or `options.policy` to continue training one), the optimizer and
    * the rollout buffer, and resets the env with `config.seed`.
    * @param options.backend a tfjs backend to activate first (else the active one is used).
+   * @param options.embedder camera/LiDAR embedders (`embedderFor`); null or absent: an MLP.
    * @param options.gradientMode 'auto' (default): host-side loss with a hand-written backward pass on
    *   wasm/cpu, tf autodiff on GPU backends; or force one (both compute the same update).
    */
-  async init(options: { backend?: string; policy?: ActorCritic; gradientMode?: GradientMode } = {}): Promise<void> {
+  async init(options: { backend?: string; policy?: ActorCritic; gradientMode?: GradientMode; embedder?: EmbedderSpec | null } = {}): Promise<void> {
     if (options.backend !== undefined && !(await tf.setBackend(options.backend))) {
       throw new Error(`PpoTrainer.init: backend '${options.backend}' did not initialise`);
     }
@@ -128,7 +130,8 @@ export class PpoTrainer {
     const observationSpace = vecEnv.singleObservationSpace;
     const actionSpace = vecEnv.singleActionSpace;
     this.policyRef =
-      options.policy ?? ActorCritic.create(observationSpace, actionSpace, { hiddenSizes: config.hiddenSizes, activation: config.activation, seed: this.weightSeed });
+      options.policy ??
+      ActorCritic.create(observationSpace, actionSpace, { hiddenSizes: config.hiddenSizes, activation: config.activation, seed: this.weightSeed, embedder: options.embedder ?? null });
     this.learnerRef = new PpoLearner(config, this.policy, this.shuffleRng, options.gradientMode ?? 'auto');
     this.buffer = new RolloutBuffer({
       numEnvs: vecEnv.numEnvs,

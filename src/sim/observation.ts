@@ -1,7 +1,8 @@
 /**
  * The `TRACK_GEOMETRY` sensor: a short vector that describes the car's state and the road ahead
- * in the car's frame, cheap to compute and quick to learn from. Camera and LiDAR sensors arrive
- * with their own builders; `observationSpaceFor` is the one place that maps a sensor to a space.
+ * in the car's frame, cheap to compute and quick to learn from. The camera (`camera.ts`) and LiDAR
+ * (`lidar.ts`) have their own builders; `sensorLayout`/`observationSpaceFor` are the one place that
+ * maps a sensor list to an observation.
  *
  * Layout of one observation ([TRACK_GEOMETRY_SIZE] float32, each entry roughly in −1..1):
  *   0  forward speed / 4 m/s
@@ -22,12 +23,65 @@ export const TRACK_GEOMETRY_SIZE = 6 + 2 * LOOKAHEAD_M.length;
 const OBS_CLIP = 5;
 const LOOKAHEAD_SCALE = 3; // m
 
-export type SensorName = 'TRACK_GEOMETRY';
+/** DeepRacer's sensor names (`model_metadata.json` `sensor`), and Raceline's fast geometry vector. */
+export type CameraSensorName = 'FRONT_FACING_CAMERA' | 'STEREO_CAMERAS';
+export type LidarSensorName = 'LIDAR' | 'SECTOR_LIDAR' | 'DISCRETIZED_SECTOR_LIDAR';
+export type SensorName = 'TRACK_GEOMETRY' | CameraSensorName | LidarSensorName;
 
-/** Observation space of a sensor configuration. */
-export function observationSpaceFor(sensor: SensorName): BoxSpace {
-  if (sensor !== 'TRACK_GEOMETRY') throw new Error(`sensor ${sensor} is not available yet`);
-  return box([TRACK_GEOMETRY_SIZE], -OBS_CLIP, OBS_CLIP);
+export const CAMERA_SENSORS: readonly CameraSensorName[] = ['FRONT_FACING_CAMERA', 'STEREO_CAMERAS'];
+export const LIDAR_SENSORS: readonly LidarSensorName[] = ['LIDAR', 'SECTOR_LIDAR', 'DISCRETIZED_SECTOR_LIDAR'];
+
+/**
+ * How a sensor list lays out one observation: the camera image first ([120 × 160 × channels] luma
+ * 0..255, channels last), then the LiDAR vector; or the TRACK_GEOMETRY vector alone.
+ */
+export interface SensorLayout {
+  sensors: SensorName[];
+  camera: CameraSensorName | null;
+  lidar: LidarSensorName | null;
+  image: { height: number; width: number; channels: number } | null;
+  vectorSize: number;
+  size: number;
+}
+
+/** Length of each LiDAR kind's vector (DISCRETIZED_SECTOR_LIDAR with DeepRacer's default 8 × 8). */
+export const LIDAR_SIZES: Record<LidarSensorName, number> = { LIDAR: 64, SECTOR_LIDAR: 8, DISCRETIZED_SECTOR_LIDAR: 64 };
+
+/**
+ * Checks a sensor list with DeepRacer's rules: one camera kind and at most one LiDAR kind, or
+ * Raceline's TRACK_GEOMETRY alone (a LiDAR alone is allowed too).
+ * @throws Error naming the rule broken.
+ */
+export function sensorLayout(sensorList: SensorName | readonly SensorName[]): SensorLayout {
+  const sensors = [...new Set(typeof sensorList === 'string' ? [sensorList] : sensorList)];
+  if (sensors.length === 0) throw new Error('sensors: choose at least one sensor');
+  const known: readonly string[] = ['TRACK_GEOMETRY', ...CAMERA_SENSORS, ...LIDAR_SENSORS];
+  for (const s of sensors) if (!known.includes(s)) throw new Error(`sensors: unknown sensor ${JSON.stringify(s)} (known: ${known.join(', ')})`);
+  if (sensors.includes('TRACK_GEOMETRY')) {
+    if (sensors.length > 1) throw new Error('sensors: TRACK_GEOMETRY is used alone; remove the other sensors or choose a camera instead');
+    return { sensors, camera: null, lidar: null, image: null, vectorSize: TRACK_GEOMETRY_SIZE, size: TRACK_GEOMETRY_SIZE };
+  }
+  const cameras = sensors.filter((s): s is CameraSensorName => (CAMERA_SENSORS as readonly string[]).includes(s));
+  const lidars = sensors.filter((s): s is LidarSensorName => (LIDAR_SENSORS as readonly string[]).includes(s));
+  if (cameras.length > 1) throw new Error('sensors: choose one camera kind (FRONT_FACING_CAMERA or STEREO_CAMERAS), as DeepRacer does');
+  if (lidars.length > 1) throw new Error('sensors: choose at most one LiDAR kind, as DeepRacer does');
+  const camera = cameras[0] ?? null;
+  const lidar = lidars[0] ?? null;
+  const image = camera ? { height: 120, width: 160, channels: camera === 'STEREO_CAMERAS' ? 2 : 1 } : null;
+  const vectorSize = lidar ? LIDAR_SIZES[lidar] : 0;
+  const size = (image ? image.height * image.width * image.channels : 0) + vectorSize;
+  return { sensors, camera, lidar, image, vectorSize, size };
+}
+
+/**
+ * Observation space of a sensor configuration: a flat Box (image luma 0..255 and LiDAR values are
+ * in 0..255; TRACK_GEOMETRY in ±5).
+ * @throws Error for a sensor list DeepRacer would refuse.
+ */
+export function observationSpaceFor(sensors: SensorName | readonly SensorName[]): BoxSpace {
+  const layout = sensorLayout(sensors);
+  if (!layout.image && !layout.lidar) return box([TRACK_GEOMETRY_SIZE], -OBS_CLIP, OBS_CLIP);
+  return box([layout.size], 0, 255);
 }
 
 /** The car state a geometry observation is built from. Lengths m, angles rad, speeds m/s. */

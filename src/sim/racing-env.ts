@@ -32,7 +32,8 @@ import { Vec2, World, type Body } from 'planck';
 import type { Track } from '../track/track';
 import { applyCarForces, createCarBody, type CarControl } from './car';
 import { decodeAction, policyActionSpace, MAX_STEERING_DEG, MIN_SPEED, MAX_SPEED, type ActionSpace } from './action-space';
-import { observationSpaceFor, writeGeometryObservation, TRACK_GEOMETRY_SIZE, type SensorName } from './observation';
+import { observationSpaceFor, sensorLayout, writeGeometryObservation, type SensorLayout, type SensorName } from './observation';
+import { SensorRig, type DomainRandomization } from './sensor-rig';
 import type { BoxSpace, Space } from './spaces';
 import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from './env';
 import { Rng } from './rng';
@@ -116,7 +117,12 @@ export interface RacingEnvConfig {
   reward: AnyRewardFunction;
   /** Parallel cars (default 1). */
   numEnvs?: number;
+  /** One sensor (default TRACK_GEOMETRY); `sensors` takes precedence. */
   sensor?: SensorName;
+  /** DeepRacer's sensor list: one camera kind and at most one LiDAR kind, or TRACK_GEOMETRY alone. */
+  sensors?: readonly SensorName[];
+  /** Camera randomisation for sim-to-real transfer (off by default; seeded by `reset`). */
+  domainRandomization?: DomainRandomization | null;
   /** Step limit of an episode, after which it is truncated (DeepRacer MAX_STEPS = 10000). */
   maxSteps?: number;
   /** Start of the first episode as a fraction of the lap (default 0 = the start line). */
@@ -193,6 +199,15 @@ export class RacingVectorEnv implements VectorEnv {
   private readonly controls: CarControl[] = [];
   private readonly measures: CarMeasure[] = [];
   private readonly obsSize: number;
+  /** What the sensors are and how an observation is laid out. */
+  readonly layout: SensorLayout;
+  /** Camera and LiDAR (null for TRACK_GEOMETRY). */
+  private readonly rig: SensorRig | null;
+  /**
+   * Boxes the cameras see this step (obstacles, bot cars): filled by the objects and bots code, read
+   * by the camera. Empty on an empty track.
+   */
+  protected cameraObjects: import('./camera').CameraObject[] = [];
   private rng = new Rng(0);
   private episodeCounter = 0;
   private readonly steps: Int32Array;
@@ -219,6 +234,8 @@ export class RacingVectorEnv implements VectorEnv {
       reward: config.reward,
       numEnvs,
       sensor: config.sensor ?? 'TRACK_GEOMETRY',
+      sensors: config.sensors ?? [config.sensor ?? 'TRACK_GEOMETRY'],
+      domainRandomization: config.domainRandomization ?? null,
       maxSteps: config.maxSteps ?? 10_000,
       startFraction: config.startFraction ?? 0,
       roundRobinAdvance: config.roundRobinAdvance ?? ROUND_ROBIN_ADVANCE,
@@ -229,9 +246,11 @@ export class RacingVectorEnv implements VectorEnv {
     this.numEnvs = numEnvs;
     this.track = config.track;
     this.actionSpace = config.actionSpace;
-    this.singleObservationSpace = observationSpaceFor(this.cfg.sensor);
+    this.layout = sensorLayout(this.cfg.sensors);
+    this.singleObservationSpace = observationSpaceFor(this.cfg.sensors);
     this.singleActionSpace = policyActionSpace(config.actionSpace);
-    this.obsSize = TRACK_GEOMETRY_SIZE;
+    this.obsSize = this.layout.size;
+    this.rig = this.layout.image || this.layout.lidar ? new SensorRig(this.layout, config.track, numEnvs, this.cfg.domainRandomization) : null;
     this.world = new World({ gravity: Vec2(0, 0), allowSleep: false });
     for (let i = 0; i < numEnvs; i++) {
       this.bodies.push(createCarBody(this.world, i, 0, 0, 0));
@@ -651,6 +670,7 @@ export class RacingVectorEnv implements VectorEnv {
     this.prevY[i] = y;
     this.parked[i] = 0;
     this.lastParams[i] = null;
+    this.rig?.newEpisode(i);
     const info = this.lastInfo[i];
     info.status = 'prepare';
     info.progress = 0;
@@ -822,6 +842,11 @@ export class RacingVectorEnv implements VectorEnv {
   /** Writes car i's observation into its row of `out`. */
   private writeObservation(i: number, out: Float32Array): void {
     const body = this.bodies[i];
+    if (this.rig) {
+      const pos = body.getPosition();
+      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.cameraObjects, out, i * this.obsSize);
+      return;
+    }
     const pos = body.getPosition();
     const vel = body.getLinearVelocity();
     const m = this.measures[i];

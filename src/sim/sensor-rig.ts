@@ -1,0 +1,104 @@
+/**
+ * The camera and LiDAR sensors of every car of a vector env, writing observations in the layout of
+ * `sensorLayout` (image first, channels last, then the LiDAR vector). Holds what is expensive to
+ * make once: the track's ground texture (one per track per thread) and the cameras' pixel rays.
+ *
+ * Domain randomisation (for transfer to a real car; off by default): per episode and car, a
+ * brightness offset and a contrast factor drawn uniformly in ±`brightness` and 1 ± `contrast`, and
+ * Gaussian pixel noise of σ `noise`, all from a generator seeded by `seed` and the car index.
+ */
+import type { Body, World } from 'planck';
+import type { Track } from '../track/track';
+import { CameraModel, DEEPRACER_CAMERA, IMAGE_HEIGHT, IMAGE_WIDTH, renderCamera, STEREO_BASELINE_M, type CameraObject, type ImageJitter } from './camera';
+import { makeGroundTexture, type GroundTexture } from './ground-texture';
+import { DEFAULT_DISCRETIZED_SECTOR_LIDAR, writeDiscretizedSectorLidar, writeLidar, writeSectorLidar } from './lidar';
+import type { SensorLayout } from './observation';
+import { Rng } from './rng';
+
+export interface DomainRandomization {
+  /** Largest brightness offset, luma units (e.g. 20). */
+  brightness: number;
+  /** Largest contrast change, fraction (e.g. 0.2 for 0.8–1.2). */
+  contrast: number;
+  /** Pixel noise σ, luma units (e.g. 4). */
+  noise: number;
+  seed: number;
+}
+
+const textures = new WeakMap<Track, GroundTexture>();
+
+/** The ground texture of a track, made once per track object and thread. */
+export function groundTextureFor(track: Track): GroundTexture {
+  let t = textures.get(track);
+  if (!t) {
+    t = makeGroundTexture(track);
+    textures.set(track, t);
+  }
+  return t;
+}
+
+let monoCamera: CameraModel | null = null;
+let stereoCameras: [CameraModel, CameraModel] | null = null;
+
+export class SensorRig {
+  private readonly texture: GroundTexture | null;
+  private readonly cameras: CameraModel[];
+  private readonly scratch: Uint8Array;
+  private readonly jitters: (ImageJitter | null)[];
+  private readonly jitterRngs: Rng[];
+
+  constructor(
+    readonly layout: SensorLayout,
+    track: Track,
+    numEnvs: number,
+    private readonly randomization: DomainRandomization | null,
+  ) {
+    this.texture = layout.image ? groundTextureFor(track) : null;
+    if (layout.camera === 'FRONT_FACING_CAMERA') this.cameras = [(monoCamera ??= new CameraModel())];
+    else if (layout.camera === 'STEREO_CAMERAS') {
+      const half = STEREO_BASELINE_M / 2;
+      this.cameras = (stereoCameras ??= [new CameraModel({ ...DEEPRACER_CAMERA, left: half }), new CameraModel({ ...DEEPRACER_CAMERA, left: -half })]);
+    } else this.cameras = [];
+    this.scratch = new Uint8Array(IMAGE_WIDTH * IMAGE_HEIGHT);
+    this.jitters = new Array(numEnvs).fill(null);
+    this.jitterRngs = Array.from({ length: numEnvs }, (_, i) => new Rng((randomization?.seed ?? 0) * 7919 + i));
+  }
+
+  /** Draws car i's image randomisation for a new episode (nothing without domain randomisation). */
+  newEpisode(i: number): void {
+    const r = this.randomization;
+    if (!r || !this.layout.image) return;
+    const rng = this.jitterRngs[i];
+    this.jitters[i] = {
+      brightness: (rng.uniform() * 2 - 1) * r.brightness,
+      contrast: 1 + (rng.uniform() * 2 - 1) * r.contrast,
+      noise: r.noise,
+      rng,
+    };
+  }
+
+  /**
+   * Writes car i's observation at `out[offset ..]`.
+   * @param objects boxes the camera draws (obstacles, bots).
+   * @param self the car's own body (the LiDAR ignores it).
+   */
+  write(i: number, pose: { x: number; y: number; heading: number }, world: World, self: Body, objects: readonly CameraObject[], out: Float32Array, offset: number): void {
+    const { image, lidar } = this.layout;
+    let at = offset;
+    if (image && this.texture) {
+      const jitter = this.jitters[i];
+      if (this.cameras.length === 1) renderCamera(this.cameras[0], this.texture, pose, objects, out, at, jitter);
+      else {
+        const n = IMAGE_WIDTH * IMAGE_HEIGHT;
+        this.cameras.forEach((cam, c) => {
+          renderCamera(cam, this.texture!, pose, objects, this.scratch, 0, jitter);
+          for (let k = 0; k < n; k++) out[at + k * 2 + c] = this.scratch[k];
+        });
+      }
+      at += image.height * image.width * image.channels;
+    }
+    if (lidar === 'LIDAR') writeLidar(world, pose, out, at, self);
+    else if (lidar === 'SECTOR_LIDAR') writeSectorLidar(world, pose, out, at, self);
+    else if (lidar === 'DISCRETIZED_SECTOR_LIDAR') writeDiscretizedSectorLidar(world, pose, DEFAULT_DISCRETIZED_SECTOR_LIDAR, out, at, self);
+  }
+}
