@@ -13,6 +13,8 @@ import type { ActionSpace } from '../sim/action-space';
 import type { Track } from '../track/track';
 import type { RewardFunction } from '../reward/reward-function';
 import type { SensorName } from '../sim/observation';
+import type { SceneConfig } from '../sim/scene';
+import type { CarStepEvent } from '../sim/racing-env';
 
 export { summarizeTrials, type TrialsSummary } from './summary';
 
@@ -36,6 +38,10 @@ export interface EvaluationConfig {
   startNoise?: { lateral: number; heading: number };
   /** Keep each trial's driven path (for replays). */
   recordPaths?: boolean;
+  /** Boxes and bot cars on the track, one scene per trial (an object-avoidance model meets its boxes). */
+  objects?: SceneConfig;
+  /** Receives every step of every trial (for the evaluation sim-trace). */
+  onStep?: (event: CarStepEvent) => void;
 }
 
 export interface TrialResult {
@@ -72,7 +78,9 @@ export async function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig
     startFraction: 0,
     maxSteps: Math.round((cfg.timeLimitS ?? 180) * CONTROL_HZ),
     startNoise: cfg.startNoise ?? { lateral: 0.02, heading: (1.5 * Math.PI) / 180 },
+    objects: cfg.objects,
   });
+  if (cfg.onStep) env.setStepListener(cfg.onStep);
   let obs = env.reset({ seed: cfg.seed ?? 0 }).observations;
   const results: (TrialResult | null)[] = new Array(trials).fill(null);
   let remaining = trials;

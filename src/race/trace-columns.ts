@@ -105,7 +105,13 @@ export class TraceBuilder {
 
   /** Appends every row of another log, adding `episodeOffset` to its episode numbers. */
   append(t: TraceColumns, episodeOffset: number): void {
-    for (let i = 0; i < t.length; i++) this.push({ ...rowAt(t, i), episode: t.episode[i] + episodeOffset });
+    while (this.cap < this.n + t.length) this.grow();
+    const c = this.c;
+    const at = this.n;
+    for (const k of Object.keys(c) as (keyof typeof c)[]) (c[k] as Float64Array).set(t[k] as Float64Array, at);
+    for (let i = 0; i < t.length; i++) c.episode[at + i] += episodeOffset;
+    this.n += t.length;
+    if (t.length > 0) this.trackLen = t.trackLen;
   }
 
   build(): TraceColumns {

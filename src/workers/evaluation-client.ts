@@ -8,12 +8,21 @@ import type { TrackData } from '../track/track-data';
 import type { EvaluateResult, NetworkBlob } from './protocol';
 import type { SimWorker } from './sim.worker';
 import { WASM_PATHS } from './wasm-paths';
+import type { SceneConfig } from '../sim/scene';
 
 /**
  * @param trials number of trials (DeepRacer default 3); @param seed start perturbation seed.
+ * @param options.objects boxes and bots on the track (one scene per trial); options.trace: return the sim-trace.
  * @returns the trials with their paths, or `{ok: false, error}`; the worker is always ended.
  */
-export async function evaluateInWorker(track: TrackData, actionSpace: ActionSpace, network: NetworkBlob, trials: number, seed: number): Promise<EvaluateResult> {
+export async function evaluateInWorker(
+  track: TrackData,
+  actionSpace: ActionSpace,
+  network: NetworkBlob,
+  trials: number,
+  seed: number,
+  options: { objects?: SceneConfig; trace?: boolean } = {},
+): Promise<EvaluateResult> {
   const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'raceline-evaluation' });
   try {
     const sim = Comlink.wrap<SimWorker>(worker);
@@ -31,9 +40,10 @@ export async function evaluateInWorker(track: TrackData, actionSpace: ActionSpac
       startFraction: 0,
       network,
       wasmPaths: WASM_PATHS,
+      objects: options.objects,
     });
     if (!ready.ok) return ready;
-    return await sim.evaluate({ trials, seed, recordPaths: true });
+    return await sim.evaluate({ trials, seed, recordPaths: true, trace: options.trace });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return { ok: false, error: { kind: err.name, message: err.message, line: null } };

@@ -7,6 +7,8 @@ import type { TrackData } from '../track/track-data';
 import type { PpoConfig } from '../rl/config';
 import type { TrialResult } from '../race/evaluate';
 import type { RewardLanguage } from '../reward/compile';
+import type { SceneConfig } from '../sim/scene';
+import type { TraceColumns } from '../race/trace-columns';
 
 /** The network as it travels: its JSON spec and flat float32 weights. */
 export interface NetworkBlob {
@@ -38,6 +40,10 @@ export interface SimInit {
   network: NetworkBlob;
   /** tfjs-wasm binary URLs (Vite `?url` imports), by file name. */
   wasmPaths: Record<string, string>;
+  /** Boxes and bot cars on the track while training and evaluating (object avoidance, head to bot); default none. */
+  objects?: SceneConfig;
+  /** Record the DeepRacer sim-trace of every finished episode and hand it back with each collect (default false). */
+  simTrace?: boolean;
 }
 
 /** A serialisable reward or worker error. */
@@ -79,6 +85,8 @@ export type CollectResult =
       actMs: number;
       /** The best episode of this collect by progress: its path [m * 2] (x, y per step) and progress. */
       best: { progress: number; path: Float32Array } | null;
+      /** With `SimInit.simTrace`: the episodes that ended during this collect, numbered from 0. */
+      trace?: TraceColumns | null;
     }
   | { ok: false; error: WorkerError };
 
@@ -120,6 +128,8 @@ export interface EvaluateRequest {
   trials: number;
   seed: number;
   recordPaths: boolean;
+  /** Also return the evaluation's sim-trace (DeepRacer's evaluation-simtrace), one episode per trial. */
+  trace?: boolean;
 }
 
-export type EvaluateResult = { ok: true; trials: TrialResult[] } | { ok: false; error: WorkerError };
+export type EvaluateResult = { ok: true; trials: TrialResult[]; trace?: TraceColumns | null } | { ok: false; error: WorkerError };

@@ -22,6 +22,7 @@ import { collectRollout, type RolloutState } from '../rl/rollout';
 import { computeGae } from '../rl/gae';
 import { evaluatePolicy } from '../race/evaluate';
 import { LogLimiter } from './log-limiter';
+import { TraceRecorder, traceBuffers } from '../race/trace-columns';
 import type { CollectOptions, CollectResult, EpisodeSummary, EvaluateRequest, EvaluateResult, SimInit, WorkerError } from './protocol';
 
 /** The reward of an evaluation-only worker: DeepRacer's evaluation does not use rewards. */
@@ -103,6 +104,8 @@ export class SimWorker {
   private state: RolloutState | null = null;
   private rng = new Rng(0);
   private track: Track | null = null;
+  /** With `SimInit.simTrace`: the training episodes' sim-trace since the last collect. */
+  private recorder: TraceRecorder | null = null;
 
   /**
    * Builds the cars, has the sandbox compile the reward function (loading Pyodide first for Python) and makes the policy copy.
@@ -134,7 +137,10 @@ export class SimWorker {
         reward,
         numEnvs: init.numEnvs,
         startFraction: init.startFraction,
+        objects: init.objects,
       });
+      this.recorder = init.simTrace ? new TraceRecorder() : null;
+      if (this.recorder) inner.setStepListener(this.recorder.listener);
       this.env = new ObservedEnv(inner, init.workerIndex, onPoses ?? null);
       this.policy?.dispose();
       this.policy = new ActorCritic(ActorCriticNetwork.fromSerialized({ spec: init.network.spec as never, weightData: init.network.weights.slice().buffer }));
@@ -196,9 +202,11 @@ export class SimWorker {
         lapTimeS: (e.extra?.lapTimeS as number | null) ?? null,
       }));
       const best = env.best as ObservedEnv['best']; // set by env.step during the rollout
-      const result: CollectResult = { ok: true, share, episodes, envSteps: r.envSteps, simulateMs: r.simulateMs, actMs: r.actMs, best };
+      const trace = this.recorder ? this.recorder.take() : null;
+      const result: CollectResult = { ok: true, share, episodes, envSteps: r.envSteps, simulateMs: r.simulateMs, actMs: r.actMs, best, trace };
       const transfer = [share.observations.buffer, share.actions.buffer, share.logProbs.buffer, share.values.buffer, share.advantages.buffer, share.returns.buffer];
       if (best) transfer.push(best.path.buffer);
+      if (trace) transfer.push(...traceBuffers(trace));
       return Comlink.transfer(result, transfer as ArrayBuffer[]);
     } catch (e) {
       return { ok: false, error: toWorkerError(e) };
@@ -209,10 +217,21 @@ export class SimWorker {
   async evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     if (!this.policy || !this.track || !this.init_) return { ok: false, error: { kind: 'Error', message: 'SimWorker.evaluate before init', line: null } };
     try {
-      const trials = await evaluatePolicy(this.policy, { track: this.track, actionSpace: this.init_.actionSpace, trials: req.trials, seed: req.seed, recordPaths: req.recordPaths });
+      const recorder = req.trace ? new TraceRecorder() : null;
+      const trials = await evaluatePolicy(this.policy, {
+        track: this.track,
+        actionSpace: this.init_.actionSpace,
+        trials: req.trials,
+        seed: req.seed,
+        recordPaths: req.recordPaths,
+        objects: this.init_.objects,
+        onStep: recorder?.listener,
+      });
       const buffers: ArrayBuffer[] = [];
       for (const t of trials) if (t.path) buffers.push(t.path.buffer as ArrayBuffer);
-      return Comlink.transfer({ ok: true, trials }, buffers);
+      const trace = recorder ? recorder.flush() : null;
+      if (trace) buffers.push(...traceBuffers(trace));
+      return Comlink.transfer({ ok: true, trials, trace }, buffers);
     } catch (e) {
       return { ok: false, error: toWorkerError(e) };
     }

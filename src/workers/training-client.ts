@@ -23,6 +23,8 @@ import { REWARD_CALL_LIMIT_S } from './remote-reward';
 import type { RewardLanguage } from '../reward/compile';
 import { observationSpaceFor } from '../sim/observation';
 import { spaceSize } from '../sim/spaces';
+import type { SceneConfig } from '../sim/scene';
+import { TraceBuilder, type TraceColumns } from '../race/trace-columns';
 
 export interface TrainingSetup {
   track: TrackData;
@@ -40,6 +42,8 @@ export interface TrainingSetup {
   initialNetwork?: NetworkBlob | null;
   /** Sim workers to use (default: `navigator.hardwareConcurrency - 1`, at least 1, at most the number of cars). */
   simWorkers?: number;
+  /** Boxes and bot cars on the track while training and in its evaluations (object avoidance, head to bot). */
+  objects?: SceneConfig;
 }
 
 export type TrainingStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
@@ -56,6 +60,12 @@ export interface TrainingCallbacks {
    * worker, long lines cut), and how long compiling it took (Pyodide's loading included).
    */
   onLog?(line: string): void;
+  /**
+   * After each policy update: the DeepRacer sim-trace of the iteration's finished episodes (all sim workers, episodes
+   * numbered on from the previous iteration's). Given, the sim workers record it; `iteration` is 0-based, as in
+   * `training-simtrace/{N}-iteration.csv`.
+   */
+  onSimTrace?(iteration: number, trace: TraceColumns): void;
 }
 
 export interface TrainingOutcome {
@@ -202,6 +212,8 @@ export class TrainingClient {
               startFraction: w / numSims,
               network: ready.network,
               wasmPaths: WASM_PATHS,
+              objects: setup.objects,
+              simTrace: !!callbacks.onSimTrace,
             },
             [rewardWorkers[w].port],
             ),
@@ -223,6 +235,7 @@ export class TrainingClient {
 
       const perWorker = Math.ceil(cfg.episodesPerIteration / numSims);
       let bestProgress = 0;
+      let traceEpisodes = 0; // sim-trace episodes numbered so far
       let runStart = performance.now();
       while (!this.stopRequested) {
         if (this.paused) {
@@ -286,6 +299,15 @@ export class TrainingClient {
           sps: iterSteps / (iterMs / 1000),
         };
         points.push(point);
+        if (callbacks.onSimTrace) {
+          const merged = new TraceBuilder();
+          for (const c of ok) {
+            if (!c.trace || c.trace.length === 0) continue;
+            merged.append(c.trace, traceEpisodes);
+            traceEpisodes += c.trace.episode[c.trace.length - 1] + 1;
+          }
+          callbacks.onSimTrace(point.iteration - 1, merged.build());
+        }
         callbacks.onIteration?.(point, { bestTrail, bestProgress, evaluation });
         if (evaluation && summarizeTrials(evaluation).completed === evaluation.length) {
           trainingMs += performance.now() - runStart;
