@@ -28,6 +28,8 @@ export interface EvaluationConfig {
   track: Track;
   actionSpace: ActionSpace;
   sensor?: SensorName;
+  /** DeepRacer's sensor list (takes precedence over `sensor`). */
+  sensors?: readonly SensorName[];
   /** Number of trials (DeepRacer console default 3). */
   trials?: number;
   /** Time limit of a trial, simulated seconds (default 180). */
@@ -71,6 +73,7 @@ export async function evaluatePolicy(policy: GreedyPolicy, cfg: EvaluationConfig
     track: cfg.track,
     actionSpace: cfg.actionSpace,
     sensor: cfg.sensor,
+    sensors: cfg.sensors,
     reward: NO_REWARD,
     numEnvs: trials,
     autoreset: false,

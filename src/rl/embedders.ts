@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dense } from './layers';
+import { conv2dValid } from './conv';
 import type { SensorLayout } from '../sim/observation';
 
 export interface ConvSpec {
@@ -153,10 +154,10 @@ export function embed(obs: tf.Tensor2D, e: EmbedderSpec, w: tf.Tensor[], k: numb
     const size = e.image.height * e.image.width * e.image.channels;
     let x: tf.Tensor4D = tf.reshape(tf.div(tf.slice(obs, [0, 0], [n, size]), 255), [n, e.image.height, e.image.width, e.image.channels]);
     at = size;
-    for (const conv of e.image.convs) {
-      x = tf.relu(tf.add(tf.conv2d(x, w[k] as tf.Tensor4D, conv.stride, 'valid'), w[k + 1])) as tf.Tensor4D;
+    e.image.convs.forEach((conv, i) => {
+      x = tf.relu(conv2dValid(x, w[k] as tf.Tensor4D, w[k + 1] as tf.Tensor1D, conv.stride, i > 0)) as tf.Tensor4D;
       k += 2;
-    }
+    });
     let flat = tf.reshape(x, [n, -1]) as tf.Tensor2D;
     for (let i = 0; i < e.image.dense.length; i++) {
       flat = tf.relu(dense(flat, w[k] as tf.Tensor2D, w[k + 1] as tf.Tensor1D)) as tf.Tensor2D;

@@ -203,11 +203,6 @@ export class RacingVectorEnv implements VectorEnv {
   readonly layout: SensorLayout;
   /** Camera and LiDAR (null for TRACK_GEOMETRY). */
   private readonly rig: SensorRig | null;
-  /**
-   * Boxes the cameras see this step (obstacles, bot cars): filled by the objects and bots code, read
-   * by the camera. Empty on an empty track.
-   */
-  protected cameraObjects: import('./camera').CameraObject[] = [];
   private rng = new Rng(0);
   private episodeCounter = 0;
   private readonly steps: Int32Array;
@@ -844,7 +839,7 @@ export class RacingVectorEnv implements VectorEnv {
     const body = this.bodies[i];
     if (this.rig) {
       const pos = body.getPosition();
-      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.cameraObjects, out, i * this.obsSize);
+      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.layout.image ? this.cameraObjectsFor(i) : [], out, i * this.obsSize);
       return;
     }
     const pos = body.getPosition();

@@ -44,4 +44,27 @@ describe('RacingVectorEnv with camera and LiDAR sensors', () => {
     const plain = run(['FRONT_FACING_CAMERA'], 4).frames;
     expect(plain[4]).not.toEqual(a[4]);
   });
+
+  it('a box ahead on the track appears in the camera image and in the LiDAR ranges', () => {
+    const make = (withBox: boolean) =>
+      new RacingVectorEnv({
+        track: shippedTrack('reinvent_base'),
+        actionSpace: defaultActionSpace(),
+        reward,
+        numEnvs: 1,
+        sensors: ['FRONT_FACING_CAMERA', 'LIDAR'],
+        roundRobinAdvance: 0,
+        // A box 0.7 m ahead of the start line, in the inner lane.
+        objects: withBox ? { obstacles: { count: 1, positions: [{ fraction: 0.7 / shippedTrack('reinvent_base').length, lane: 'inner' }] } } : undefined,
+      });
+    const plain = make(false).reset({ seed: 1 }).observations;
+    const boxed = make(true).reset({ seed: 1 }).observations;
+    const image = (o: Float32Array) => o.subarray(0, 120 * 160);
+    let changed = 0;
+    for (let k = 0; k < 120 * 160; k++) if (image(plain)[k] !== image(boxed)[k]) changed++;
+    expect(changed).toBeGreaterThan(200);
+    const lidar = Array.from(boxed.subarray(120 * 160));
+    expect(Math.min(...lidar)).toBeLessThan(0.9);
+    expect(Array.from(plain.subarray(120 * 160))).toEqual(new Array(64).fill(1));
+  });
 });
