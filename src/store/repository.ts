@@ -38,9 +38,9 @@ export interface GarageEntry {
 /** What travels with a model besides its weights (see `AttachmentRecord`). */
 export type ModelExtras = Pick<AttachmentRecord, 'history' | 'logs'>;
 
-/** Best first, ties to the earlier evaluation. */
+/** Best first; on equal results one with a recorded path (for the thumbnail), then the earlier one. */
 function byBest(a: EvaluationRecord, b: EvaluationRecord): number {
-  return compareEvaluationSummaries(a.summary, b.summary) || a.createdAt - b.createdAt;
+  return compareEvaluationSummaries(a.summary, b.summary) || Number(a.bestPath === null) - Number(b.bestPath === null) || a.createdAt - b.createdAt;
 }
 
 /** Newest label first: by time, then id (ids sort by creation time too). */
@@ -297,8 +297,8 @@ export class RacelineStore {
 
   /**
    * The best evaluation of a model, derived from its evaluation records (models are immutable, so this is never
-   * written back): most completed laps, then lowest mean lap time, then highest mean progress; on a full tie the
-   * earlier evaluation wins.
+   * written back): most completed laps, then lowest mean lap time, then highest mean progress; on a full tie one
+   * with a recorded path wins, then the earlier one.
    * @returns null when the model has no evaluations.
    */
   async bestEvaluation(modelId: string): Promise<EvaluationRecord | null> {

@@ -1,33 +1,76 @@
 /**
- * The studio's state: the model being set up, the training run in progress, the saved models and
- * the last evaluation. Components read these runes and call the methods; all computation happens in
- * workers (`TrainingClient`, `evaluateInWorker`) and all keeping in the store.
+ * The studio's state: the model being set up (or cloned), the training run in progress with its autosave, the
+ * interrupted runs that can be resumed, and the last evaluation. Components read these runes and call the
+ * methods; all computation happens in workers (`TrainingClient`, `evaluateInWorker`) and all keeping in the store.
+ * The garage (`garage.svelte.ts`), opened share links (`shared-link.svelte.ts`) and the storage figures
+ * (`storage-status.svelte.ts`) hang off the studio.
  */
 import type { ActionSpace } from '../sim/action-space';
 import { defaultActionSpace } from '../sim/action-space';
 import { DEFAULT_REWARD } from '../reward/examples';
 import type { RewardLanguage } from '../reward/compile';
 import { resolvePpoConfig, type PpoConfig } from '../rl/config';
-import { toModelMetadata } from '../rl/model-metadata';
+import type { NetworkSpec } from '../rl/networks';
 import type { TrialResult } from '../race/evaluate';
-import { summarizeTrials } from '../race/summary';
 import type { TrackData } from '../track/track-data';
 import { Track } from '../track/track';
-import { TrainingClient, type TrainingOutcome, type TrainingStatus } from '../workers/training-client';
+import { TrainingClient, type TrainingCheckpoint } from '../workers/training-client';
 import { evaluateInWorker } from '../workers/evaluation-client';
-import type { NetworkBlob, WorkerError } from '../workers/protocol';
+import type { NetworkBlob } from '../workers/protocol';
 import { RacelineStore } from '../store/repository';
+import { CheckpointStore, type ResumableRun } from '../store/checkpoint-repository';
+import { TrackStore } from '../store/track-repository';
 import { RacelineDb } from '../store/db';
-import { newId, type EvaluationRecord, type ModelRecord, type RunRecord } from '../store/records';
-import { requestPersistentStorage } from '../store/storage';
-import { DEFAULT_TRACK, shippedTrack } from './tracks';
+import { StorageFullError } from '../store/errors';
+import { makeCheckpointRecord } from '../store/garage-records';
+import { newId, type ClaimedEvaluation, type RunRecord } from '../store/records';
+import { DEFAULT_TRACK, SHIPPED_TRACKS } from './tracks';
 import type { IterationPoint } from './training-types';
+import { checkClaim, evaluationRecord, type ClaimCheck } from './evaluation-record';
+import { Garage } from './garage.svelte';
+import { SharedLink } from './shared-link.svelte';
+import { StorageStatus } from './storage-status.svelte';
+import { saveTrainedModel, type RunBase, type RunMeta, type TrainingSetupPlain } from './save-trained';
+import { importTrackFile } from './track-import';
 
-export type StudioStatus = 'idle' | TrainingStatus | 'saving';
+export type StudioStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed' | 'saving';
 
 export interface Notice {
   kind: 'info' | 'error';
   text: string;
+}
+
+/** A saved model being cloned: training starts from its weights with its action space and network. */
+export interface CloneSource {
+  id: string;
+  name: string;
+  actionSpace: ActionSpace;
+  sensor: string;
+  network: NetworkBlob;
+}
+
+/** The settings of a run as kept in its record (`RunRecord.config`), enough to resume it. */
+export interface RunConfig {
+  ppo: PpoConfig;
+  actionSpace: ActionSpace;
+  rewardCode: string;
+  rewardLanguage: RewardLanguage;
+  maxMinutes: number;
+  stopOnLap: boolean;
+  /** The geometry, for an imported track only. */
+  trackData?: TrackData;
+  modelName?: string;
+  parent?: { id: string; name: string } | null;
+}
+
+/** The evaluation on show. */
+export interface ShownEvaluation {
+  modelId: string;
+  trials: TrialResult[];
+  seed: number;
+  /** The result the model came with (link or zip), and whether this run reproduced it; null for models trained here. */
+  claim: ClaimedEvaluation | null;
+  check: ClaimCheck | null;
 }
 
 /** Speed of replays relative to simulated time. */
@@ -36,6 +79,12 @@ const REPLAY_SPEED = 2;
 const LOG_LINES = 200;
 /** The training log is redrawn at most this often, ms (reward code may print on every step). */
 const LOG_FLUSH_MS = 100;
+/** Web Locks name of a run being trained in some tab (an interrupted run holds none). */
+const RUN_LOCK_PREFIX = 'raceline-run-';
+/** Shortest time a resumed run gets, minutes, when its maximum time is (nearly) used up. */
+const MIN_RESUME_MINUTES = 0.5;
+
+const EMPTY_BASE: RunBase = { points: [], trainingSeconds: 0, envSteps: 0, bestProgress: 0, evaluation: null };
 
 export class Studio {
   // The model being set up.
@@ -48,6 +97,11 @@ export class Studio {
   maxMinutes = $state(10);
   stopOnLap = $state(true);
   modelName = $state('');
+  /** Set while cloning a saved model (DeepRacer's clone: same action space and sensor, new reward or settings). */
+  clone = $state.raw<CloneSource | null>(null);
+  /** Tracks imported from `.npy` route files (and those of models opened from elsewhere), after the shipped ones. */
+  customTracks = $state.raw<TrackData[]>([]);
+  trackImportError = $state<string | null>(null);
 
   // The training run.
   status = $state<StudioStatus>('idle');
@@ -61,81 +115,177 @@ export class Studio {
   notice = $state<Notice | null>(null);
   /** The newest LOG_LINES lines of the training log: what the reward code printed, and start-up notes. */
   log = $state.raw<string[]>([]);
+  /** The last checkpoint written in this run: its iteration and how long the write took, ms. */
+  autosaved = $state<{ iteration: number; ms: number } | null>(null);
+  /** Runs interrupted mid-training (tab closed) that can be resumed from their last checkpoint. */
+  resumable = $state.raw<ResumableRun[]>([]);
 
-  // Saved models and evaluation.
-  models = $state.raw<ModelRecord[]>([]);
+  // Evaluation.
   selectedModelId = $state<string | null>(null);
-  evaluation = $state.raw<{ modelId: string; trials: TrialResult[] } | null>(null);
+  evaluation = $state.raw<ShownEvaluation | null>(null);
   evaluating = $state(false);
   replaying = $state<number | null>(null);
-  persistence = $state<string | null>(null);
+
+  readonly garage: Garage;
+  readonly shared: SharedLink;
+  readonly storage = new StorageStatus();
+  /** The stores; null until `open()` succeeded. */
+  store: RacelineStore | null = null;
+  checkpoints: CheckpointStore | null = null;
+  tracks: TrackStore | null = null;
 
   private client: TrainingClient | null = null;
   /** Run records are written in order, one after another. */
   private runWrites: Promise<void> = Promise.resolve();
-  private store: RacelineStore | null = null;
+  /** The checkpoint waiting to be written (only the newest is kept) and the write in progress. */
+  private pendingCheckpoint: ReturnType<typeof makeCheckpointRecord> | null = null;
+  private checkpointWriting: Promise<void> | null = null;
+  /** Set when a checkpoint write found the storage full: training was stopped because of it. */
+  private storageStop: string | null = null;
   private replayFrame = 0;
   private pendingLog: string[] = [];
   private logTimer: ReturnType<typeof setTimeout> | null = null;
 
-  /** The selected track's data. */
+  constructor() {
+    this.garage = new Garage(this);
+    this.shared = new SharedLink(this);
+  }
+
+  /** The selected track's data: a shipped track, or an imported one; the default track if the name is unknown. */
   get track(): TrackData {
-    return shippedTrack(this.trackName);
+    return SHIPPED_TRACKS.find((t) => t.name === this.trackName) ?? this.customTracks.find((t) => t.name === this.trackName) ?? SHIPPED_TRACKS.find((t) => t.name === DEFAULT_TRACK)!;
   }
 
   get training(): boolean {
     return this.status === 'starting' || this.status === 'running' || this.status === 'paused' || this.status === 'stopping' || this.status === 'saving';
   }
 
-  /** Opens storage, asks for persistence and loads the model list. Errors become a notice. */
+  /**
+   * Opens storage, loads the garage, the imported tracks and the interrupted runs, asks for persistent storage,
+   * and opens a share link in the address, if any. Errors become a notice.
+   */
   async open(): Promise<void> {
     try {
-      this.store = new RacelineStore(new RacelineDb());
-      await this.refreshModels();
-      this.persistence = await requestPersistentStorage();
+      const db = new RacelineDb();
+      this.store = new RacelineStore(db);
+      this.checkpoints = new CheckpointStore(db);
+      this.tracks = new TrackStore(db);
+      await this.garage.refresh();
+      await this.loadTracks();
+      await this.checkpoints.sweep();
+      await this.refreshResumable();
     } catch (e) {
-      this.store = null;
+      this.store = this.checkpoints = this.tracks = null;
       this.notice = { kind: 'error', text: (e as Error).message };
     }
+    void this.storage.open();
+    void this.shared.openFromAddress();
   }
 
-  async refreshModels(): Promise<void> {
-    if (!this.store) return;
-    const { records, unreadable } = await this.store.readModels();
-    this.models = records;
-    if (unreadable.length > 0) {
-      this.notice = { kind: 'error', text: `${unreadable.length} stored model(s) could not be read and are hidden: ${unreadable[0].message}` };
+  /** Reads the imported tracks into `customTracks`. */
+  private async loadTracks(): Promise<void> {
+    if (!this.tracks) return;
+    const { records, unreadable } = await this.tracks.list();
+    this.customTracks = records.map((r) => r.data);
+    if (unreadable.length > 0) this.notice = { kind: 'error', text: `${unreadable.length} imported track(s) could not be read: ${unreadable[0].message}` };
+  }
+
+  /** Makes a track known to the picker for this session (a model's own copy of an imported track). */
+  ensureTrack(data: TrackData): void {
+    if (SHIPPED_TRACKS.some((t) => t.name === data.name) || this.customTracks.some((t) => t.name === data.name)) return;
+    this.customTracks = [...this.customTracks, data];
+  }
+
+  /**
+   * Imports a DeepRacer route file (`.npy`) as a track, keeps it in IndexedDB and selects it. A bad file sets
+   * `trackImportError` to what is wrong with it.
+   */
+  async importTrack(file: File): Promise<void> {
+    this.trackImportError = null;
+    if (!this.tracks) {
+      this.trackImportError = 'Browser storage is unavailable: imported tracks cannot be kept in this session.';
+      return;
     }
+    const result = await importTrackFile(file, this.tracks, [...SHIPPED_TRACKS, ...this.customTracks].map((t) => t.name));
+    if (!result.ok) {
+      this.trackImportError = result.message;
+      return;
+    }
+    this.customTracks = [...this.customTracks, result.track];
+    this.trackName = result.track.name;
+    this.notice = { kind: 'info', text: `Track "${result.track.displayName}" imported (${result.track.lengthM.toFixed(1)} m long) and selected.` };
+    void this.storage.refresh();
   }
 
-  /** Starts training with the current setup; resolves when training ended and the model is saved. */
+  /** Looks for runs interrupted mid-training, leaving out those another tab is training now (Web Locks). */
+  async refreshResumable(): Promise<void> {
+    if (!this.checkpoints) return;
+    const { records, unreadable } = await this.checkpoints.resumable(await liveRuns());
+    this.resumable = records;
+    if (unreadable.length > 0) this.notice = { kind: 'error', text: `An interrupted training run could not be read: ${unreadable[0].message}` };
+  }
+
+  /** Starts cloning a saved model: its reward, settings and track are loaded for editing; its action space stays. */
+  startClone(source: CloneSource, setup: { trackName: string; trackData: TrackData | null; rewardCode: string; rewardLanguage: RewardLanguage; hyperparameters: PpoConfig }): void {
+    if (this.training) return;
+    if (setup.trackData) this.ensureTrack(setup.trackData);
+    this.clone = source;
+    this.trackName = setup.trackName;
+    this.rewardLanguage = setup.rewardLanguage;
+    this.rewardCode = setup.rewardCode;
+    this.actionSpace = structuredClone(source.actionSpace);
+    this.hyperparameters = { ...setup.hyperparameters, hiddenSizes: [...setup.hyperparameters.hiddenSizes] };
+    this.modelName = `${source.name} (clone)`;
+    this.notice = {
+      kind: 'info',
+      text: `Cloning "${source.name}": training starts from its weights with its action space and sensor. Change the reward function, hyperparameters or track, then press Train.`,
+    };
+  }
+
+  cancelClone(): void {
+    this.clone = null;
+    this.modelName = '';
+  }
+
+  /** Starts training with the current setup (from the clone's weights when cloning); resolves when it ended and the model is saved. */
   async train(): Promise<void> {
     if (this.training) return;
+    const clone = this.clone;
     let config: PpoConfig;
     try {
       config = resolvePpoConfig($state.snapshot(this.hyperparameters) as Partial<PpoConfig>);
+      if (clone) {
+        const spec = clone.network.spec as NetworkSpec;
+        config = { ...config, hiddenSizes: [...spec.hiddenSizes], activation: spec.activation };
+      }
     } catch (e) {
       this.notice = { kind: 'error', text: `Hyperparameters: ${(e as Error).message}` };
       return;
     }
-    this.notice = null;
-    this.rewardError = null;
-    this.points = [];
-    this.trail = null;
-    this.bestProgress = 0;
-    this.lastTrainingEvaluation = null;
-    this.evaluation = null;
-    this.stopReplay();
-    this.log = [];
-    const setup = {
-      track: this.track,
-      actionSpace: $state.snapshot(this.actionSpace) as ActionSpace,
+    const track = this.track;
+    const actionSpace = clone ? structuredClone(clone.actionSpace) : ($state.snapshot(this.actionSpace) as ActionSpace);
+    const setup: TrainingSetupPlain = {
+      track,
+      actionSpace,
       rewardCode: this.rewardCode,
       rewardLanguage: this.rewardLanguage,
       config,
       maxMinutes: this.maxMinutes,
       stopOnLap: this.stopOnLap,
       evalTrials: 3,
+      initialNetwork: clone ? { spec: clone.network.spec, weights: clone.network.weights.slice() } : null,
+    };
+    const meta: RunMeta = { modelName: this.modelName.trim(), parent: clone ? { id: clone.id, name: clone.name } : null };
+    const runConfig: RunConfig = {
+      ppo: config,
+      actionSpace,
+      rewardCode: setup.rewardCode,
+      rewardLanguage: setup.rewardLanguage,
+      maxMinutes: setup.maxMinutes,
+      stopOnLap: setup.stopOnLap,
+      ...(SHIPPED_TRACKS.some((t) => t.name === track.name) ? {} : { trackData: track }),
+      modelName: meta.modelName,
+      parent: meta.parent,
     };
     const run: RunRecord = {
       type: 'run',
@@ -146,45 +296,212 @@ export class Studio {
       endedAt: null,
       status: 'running',
       error: null,
-      track: setup.track.name,
-      config: { ppo: config, actionSpace: setup.actionSpace, rewardCode: setup.rewardCode, rewardLanguage: setup.rewardLanguage, maxMinutes: setup.maxMinutes, stopOnLap: setup.stopOnLap },
+      track: track.name,
+      config: runConfig as unknown as Record<string, unknown>,
       metrics: [],
     };
+    this.clone = null;
+    await this.runTraining(setup, run, EMPTY_BASE, meta);
+  }
+
+  /**
+   * Resumes an interrupted run from its newest checkpoint: its settings come back on screen, the charts show the
+   * iterations done so far, and training continues from the checkpoint's weights (the optimiser's moment
+   * estimates start afresh) for the rest of its maximum time.
+   */
+  async resumeRun(runId: string): Promise<void> {
+    if (this.training || !this.store || !this.checkpoints) return;
+    let run: RunRecord | null;
+    let checkpoint;
+    try {
+      run = await this.store.getRun(runId);
+      checkpoint = await this.checkpoints.latest(runId);
+      if (!run || !checkpoint) throw new Error('this run or its checkpoint is no longer stored');
+    } catch (e) {
+      this.notice = { kind: 'error', text: `Cannot resume the training: ${(e as Error).message}` };
+      await this.refreshResumable();
+      return;
+    }
+    const cfg = run.config as unknown as RunConfig;
+    let config: PpoConfig;
+    let track: TrackData | undefined;
+    try {
+      config = resolvePpoConfig(cfg.ppo);
+      if (cfg.trackData) this.ensureTrack(cfg.trackData);
+      track = cfg.trackData ?? SHIPPED_TRACKS.find((t) => t.name === run.track);
+      if (!track) throw new Error(`the track '${run.track}' is not available in this Raceline`);
+    } catch (e) {
+      this.notice = { kind: 'error', text: `Cannot resume the training: ${(e as Error).message}. Discard it and train again.` };
+      return;
+    }
+    this.clone = null;
+    this.trackName = track.name;
+    this.rewardLanguage = cfg.rewardLanguage;
+    this.rewardCode = cfg.rewardCode;
+    this.actionSpace = structuredClone(cfg.actionSpace);
+    this.hyperparameters = { ...config, hiddenSizes: [...config.hiddenSizes] };
+    this.maxMinutes = cfg.maxMinutes;
+    this.stopOnLap = cfg.stopOnLap;
+    this.modelName = cfg.modelName ?? '';
+    this.resumable = this.resumable.filter((r) => r.run.id !== runId);
+    const base: RunBase = {
+      points: checkpoint.points,
+      trainingSeconds: checkpoint.trainingSeconds,
+      envSteps: checkpoint.envSteps,
+      bestProgress: checkpoint.bestProgress,
+      evaluation: checkpoint.evaluation,
+    };
+    const setup: TrainingSetupPlain = {
+      track,
+      actionSpace: cfg.actionSpace,
+      rewardCode: cfg.rewardCode,
+      rewardLanguage: cfg.rewardLanguage,
+      config,
+      maxMinutes: Math.max(MIN_RESUME_MINUTES, cfg.maxMinutes - checkpoint.trainingSeconds / 60),
+      stopOnLap: cfg.stopOnLap,
+      evalTrials: 3,
+      initialNetwork: { spec: checkpoint.networkSpec, weights: new Float32Array(checkpoint.data.slice(0)) },
+    };
+    run.status = 'running';
+    this.notice = { kind: 'info', text: `Resuming "${cfg.modelName || track.displayName}" from iteration ${checkpoint.iteration}.` };
+    await this.runTraining(setup, run, base, { modelName: cfg.modelName ?? '', parent: cfg.parent ?? null });
+  }
+
+  /** Gives up an interrupted run: its checkpoints are deleted and the run is marked stopped. */
+  async discardRun(runId: string): Promise<void> {
+    if (!this.store || !this.checkpoints) return;
+    try {
+      const run = await this.store.getRun(runId);
+      await this.checkpoints.discard(runId);
+      if (run) await this.store.putRun({ ...run, status: 'stopped', endedAt: Date.now(), error: 'interrupted; discarded without resuming' });
+    } catch (e) {
+      this.notice = { kind: 'error', text: (e as Error).message };
+    }
+    await this.refreshResumable();
+    void this.storage.refresh();
+  }
+
+  /** Trains from `base` (empty for a new run, a checkpoint's state for a resumed one) and saves the model. */
+  private async runTraining(setup: TrainingSetupPlain, run: RunRecord, base: RunBase, meta: RunMeta): Promise<void> {
+    this.notice = this.notice?.kind === 'info' && /^(Resuming|Cloning)/.test(this.notice.text) ? this.notice : null;
+    this.rewardError = null;
+    this.points = base.points;
+    this.trail = null;
+    this.bestProgress = base.bestProgress;
+    this.lastTrainingEvaluation = base.evaluation;
+    this.evaluation = null;
+    this.autosaved = null;
+    this.storageStop = null;
+    this.stopReplay();
+    this.log = [];
     this.saveRun(run);
+    const unlock = lockRun(run.id);
     if (setup.rewardLanguage === 'python') this.appendLog('Loading Python (Pyodide) in the sim workers…');
+    const shift = (p: IterationPoint): IterationPoint => ({
+      ...p,
+      iteration: p.iteration + base.points.length,
+      elapsedS: p.elapsedS + base.trainingSeconds,
+      globalStep: p.globalStep + base.envSteps,
+    });
     this.client = new TrainingClient(setup, {
-      onStatus: (s) => (this.status = s),
+      // The run is over for the client when it says stopped or failed; for the studio, once the model is kept.
+      onStatus: (s) => (this.status = s === 'stopped' || s === 'failed' ? 'saving' : s),
       onBackend: (b) => (this.backend = `${b.backend} (${b.reason}); ${b.simWorkers} sim worker${b.simWorkers > 1 ? 's' : ''}`),
       onPoses: (p) => (this.poses = p.slice()),
       onLog: (line) => this.appendLog(line),
       onIteration: (point, extra) => {
-        this.points = [...this.points, point];
-        run.metrics = this.points;
-        this.saveRun(run);
-        this.bestProgress = extra.bestProgress;
+        this.points = [...this.points, shift(point)];
+        this.bestProgress = Math.max(base.bestProgress, extra.bestProgress);
         if (extra.bestTrail) this.trail = extra.bestTrail;
         if (extra.evaluation) this.lastTrainingEvaluation = extra.evaluation;
       },
+      onCheckpoint: (c) => this.queueCheckpoint(run.id, base, c, shift),
     });
     const outcome = await this.client.start();
     this.client = null;
     this.flushLog();
+    await this.checkpointWriting;
+    unlock();
     if (outcome.error) {
       this.rewardError = { message: outcome.error.message, line: outcome.error.line };
       this.notice = { kind: 'error', text: `Training stopped: ${outcome.error.message}` };
     }
+    const points = this.points;
     let savedId: string | null = null;
-    if (outcome.network && outcome.points.length > 0) savedId = await this.saveTrained(setup, outcome, run.id);
-    else if (!outcome.error) this.notice = { kind: 'info', text: 'Training stopped before the first policy update: there is no model to keep.' };
+    if (outcome.network && points.length > 0) {
+      this.status = 'saving';
+      const saved = await saveTrainedModel(this.store, { setup, outcome, runId: run.id, base, meta, points, storageStop: this.storageStop });
+      this.notice = saved.notice ?? this.notice;
+      savedId = saved.id;
+      if (savedId) {
+        this.selectedModelId = savedId;
+        await this.garage.refresh();
+      }
+    } else if (!outcome.error) {
+      this.notice = { kind: 'info', text: 'Training stopped before the first policy update: there is no model to keep.' };
+    }
     run.modelId = savedId;
-    run.endedAt = Date.now();
-    run.status = outcome.error ? 'failed' : outcome.reason === 'lap' ? 'completed' : 'stopped';
-    run.error = outcome.error?.message ?? null;
+    run.metrics = points;
+    // A run whose model could not be saved stays open, so its checkpoints can be resumed once there is space.
+    if (savedId || !this.storageStop) {
+      run.endedAt = Date.now();
+      run.status = outcome.error ? 'failed' : outcome.reason === 'lap' ? 'completed' : 'stopped';
+      run.error = outcome.error?.message ?? null;
+    }
     this.saveRun(run);
     await this.runWrites;
+    if (savedId && this.checkpoints) await this.checkpoints.discard(run.id).catch(() => 0);
+    await this.refreshResumable().catch(() => {});
+    void this.storage.refresh();
     this.status = outcome.error ? 'failed' : 'stopped';
     // DeepRacer's next step after training: evaluate the model (3 trials) and replay a trial.
     if (savedId && !outcome.error) await this.evaluateModel(savedId);
+  }
+
+  /** Builds the checkpoint of an update now (the weights are copied) and writes it when the previous write is done. */
+  private queueCheckpoint(runId: string, base: RunBase, c: TrainingCheckpoint, shift: (p: IterationPoint) => IterationPoint): void {
+    if (!this.checkpoints || this.storageStop) return;
+    const points = [...base.points, ...c.points.map(shift)];
+    this.pendingCheckpoint = makeCheckpointRecord(
+      {
+        id: newId('checkpoint'),
+        runId,
+        createdAt: Date.now(),
+        iteration: points[points.length - 1].iteration,
+        networkSpec: c.network.spec,
+        points,
+        trainingSeconds: base.trainingSeconds + c.trainingSeconds,
+        envSteps: base.envSteps + c.envSteps,
+        bestProgress: Math.max(base.bestProgress, c.bestProgress),
+        evaluation: (c.evaluation ?? base.evaluation)?.map(({ path: _p, ...t }) => t) ?? null,
+      },
+      c.network.weights,
+    );
+    this.checkpointWriting ??= this.writeCheckpoints();
+  }
+
+  /** Writes queued checkpoints one at a time; a full disk stops training with a message, keeping what is saved. */
+  private async writeCheckpoints(): Promise<void> {
+    const checkpoints = this.checkpoints!;
+    while (this.pendingCheckpoint) {
+      const record = this.pendingCheckpoint;
+      this.pendingCheckpoint = null;
+      const t0 = performance.now();
+      try {
+        await checkpoints.add(record);
+        this.autosaved = { iteration: record.iteration, ms: performance.now() - t0 };
+      } catch (e) {
+        if (e instanceof StorageFullError) {
+          this.storageStop = `Browser storage is full: the checkpoint of iteration ${record.iteration} was not saved, so training stopped.`;
+          this.notice = { kind: 'error', text: `${this.storageStop} Everything saved before is intact.` };
+          this.pendingCheckpoint = null;
+          this.client?.stop();
+          break;
+        }
+        this.notice = { kind: 'error', text: `Autosave failed (training goes on): ${(e as Error).message}` };
+      }
+    }
+    this.checkpointWriting = null;
   }
 
   pause(): void {
@@ -202,64 +519,6 @@ export class Studio {
     }
   }
 
-  private async saveTrained(
-    setup: { track: TrackData; actionSpace: ActionSpace; rewardCode: string; rewardLanguage: RewardLanguage; config: PpoConfig },
-    outcome: TrainingOutcome,
-    runId: string,
-  ): Promise<string | null> {
-    if (!this.store) {
-      this.notice = { kind: 'error', text: 'Browser storage is unavailable: the trained model cannot be kept in this session.' };
-      return null;
-    }
-    this.status = 'saving';
-    const id = newId('model');
-    const summary = outcome.lastEvaluation ? summarizeTrials(outcome.lastEvaluation) : null;
-    const model: ModelRecord = {
-      type: 'model',
-      version: 2,
-      id,
-      name: this.modelName.trim() || `${setup.track.displayName} ${new Date().toLocaleString()}`,
-      createdAt: Date.now(),
-      track: setup.track.name,
-      trackData: null,
-      actionSpace: setup.actionSpace,
-      sensor: 'TRACK_GEOMETRY',
-      modelMetadata: toModelMetadata(setup.actionSpace, 'TRACK_GEOMETRY', 'RACELINE_MLP'),
-      hyperparameters: setup.config,
-      rewardCode: setup.rewardCode,
-      rewardLanguage: setup.rewardLanguage,
-      seed: setup.config.seed,
-      trainingSeconds: outcome.trainingSeconds,
-      envSteps: outcome.envSteps,
-      iterations: outcome.iterations,
-      networkSpec: outcome.network!.spec,
-      bestEvaluation: summary,
-      parentId: null,
-      parentName: null,
-      origin: 'trained',
-      claim: null,
-      runId,
-      notes: outcome.error ? `Training stopped by an error: ${outcome.error.message}` : '',
-    };
-    try {
-      const w = outcome.network!.weights;
-      await this.store.saveModel(model, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer);
-      if (outcome.lastEvaluation) {
-        await this.store.addEvaluation(evaluationRecord(id, setup.track.name, setup.config.seed, outcome.lastEvaluation));
-      }
-      await this.refreshModels();
-      this.selectedModelId = id;
-      if (!outcome.error) {
-        const why = outcome.reason === 'lap' ? 'it completed a lap in every evaluation trial' : outcome.reason === 'time' ? 'the maximum time was reached' : 'you stopped it';
-        this.notice = { kind: 'info', text: `Model "${model.name}" saved: training ended because ${why}. Evaluating it now.` };
-      }
-      return id;
-    } catch (e) {
-      this.notice = { kind: 'error', text: (e as Error).message };
-      return null;
-    }
-  }
-
   /** Adds a line to the training log; lines reach the page at most every LOG_FLUSH_MS. */
   private appendLog(line: string): void {
     this.pendingLog.push(line);
@@ -274,7 +533,7 @@ export class Studio {
     this.log = [...this.log, ...this.pendingLog.splice(0)].slice(-LOG_LINES);
   }
 
-  /** Queues a write of the run record (config and metric series); a failure becomes a notice. */
+  /** Queues a write of the run record (settings, status, metric series); a failure becomes a notice. */
   private saveRun(run: RunRecord): void {
     const store = this.store;
     if (!store) return;
@@ -282,13 +541,18 @@ export class Studio {
     this.runWrites = this.runWrites
       .then(() => store.putRun(snapshot))
       .catch((e: unknown) => {
-        this.notice = { kind: 'error', text: (e as Error).message };
+        if (!this.storageStop) this.notice = { kind: 'error', text: (e as Error).message };
       });
   }
 
-  /** Evaluates a saved model (DeepRacer time trial, 3 trials) in a worker, stores and shows the result. */
-  async evaluateModel(id: string): Promise<void> {
-    if (!this.store || this.evaluating) return;
+  /**
+   * Evaluates a saved model (DeepRacer time trial) in a worker, stores and shows the result, and replays trial 1.
+   * A model that came with a claimed result (link, zip) is evaluated with the claim's seed and number of trials,
+   * and the result is checked against the claim; others with their training seed and 3 trials.
+   * @returns the trials, or null when the evaluation failed (the notice says why).
+   */
+  async evaluateModel(id: string): Promise<TrialResult[] | null> {
+    if (!this.store || this.evaluating) return null;
     this.evaluating = true;
     this.selectedModelId = id;
     this.stopReplay();
@@ -296,18 +560,25 @@ export class Studio {
       const model = await this.store.getModel(id);
       if (!model) throw new Error('That model is no longer stored.');
       const weights = new Float32Array(await this.store.getModelWeights(id));
-      const track = model.trackData ?? shippedTrack(model.track);
-      this.trackName = model.track;
-      const network: NetworkBlob = { spec: model.networkSpec, weights };
-      const r = await evaluateInWorker(track, model.actionSpace, network, 3, model.seed);
-      if (!r.ok) throw new Error(evaluationMessage(r.error));
-      this.evaluation = { modelId: id, trials: r.trials };
-      await this.store.addEvaluation(evaluationRecord(id, model.track, model.seed, r.trials));
+      if (model.trackData) this.ensureTrack(model.trackData);
+      const track = model.trackData ?? SHIPPED_TRACKS.find((t) => t.name === model.track);
+      if (!track) throw new Error(`the track '${model.track}' is not available in this Raceline`);
+      this.trackName = track.name;
+      const seed = model.claim?.seed ?? model.seed;
+      const trials = model.claim?.trials.length ?? 3;
+      const r = await evaluateInWorker(track, model.actionSpace, { spec: model.networkSpec, weights }, trials, seed);
+      if (!r.ok) throw new Error(r.error.message);
+      this.evaluation = { modelId: id, trials: r.trials, seed, claim: model.claim, check: model.claim ? checkClaim(model.claim, r.trials) : null };
+      await this.store.addEvaluation(evaluationRecord(id, model.track, seed, r.trials));
+      await this.garage.refresh();
       this.replayTrial(0);
+      return r.trials;
     } catch (e) {
       this.notice = { kind: 'error', text: `Evaluation failed: ${(e as Error).message}` };
+      return null;
     } finally {
       this.evaluating = false;
+      void this.storage.refresh();
     }
   }
 
@@ -346,12 +617,24 @@ export class Studio {
   }
 }
 
-function evaluationMessage(e: WorkerError): string {
-  return e.message;
+/** Holds a Web Lock named after the run while it trains, so another tab does not offer to resume it. @returns the release. */
+function lockRun(runId: string): () => void {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return () => {};
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  void locks.request(`${RUN_LOCK_PREFIX}${runId}`, () => held).catch(() => {});
+  return release;
 }
 
-/** A stored evaluation of a model (paths are dropped: they are for replays only). */
-function evaluationRecord(modelId: string, track: string, seed: number, trials: TrialResult[]): EvaluationRecord {
-  const stored = trials.map(({ path: _path, ...t }) => t);
-  return { type: 'evaluation', version: 2, id: newId('evaluation'), modelId, createdAt: Date.now(), track, seed, trials: stored, summary: summarizeTrials(stored), bestPath: null };
+/** Ids of the runs some tab of this site is training now (their locks are held). */
+async function liveRuns(): Promise<Set<string>> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return new Set();
+  try {
+    const { held = [] } = await locks.query();
+    return new Set(held.map((l) => l.name ?? '').filter((n) => n.startsWith(RUN_LOCK_PREFIX)).map((n) => n.slice(RUN_LOCK_PREFIX.length)));
+  } catch {
+    return new Set();
+  }
 }

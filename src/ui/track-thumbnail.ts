@@ -62,3 +62,15 @@ export function trackThumbnail(data: TrackData, pad = 0.25): TrackThumbnail {
   const viewBox = [minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad].map(n).join(' ');
   return { viewBox, road, centre };
 }
+
+/**
+ * SVG path data of a driven path in the same frame as {@link trackThumbnail} (metres, y negated), open.
+ * @param points `[k * 2]` x, y in metres (an evaluation's `bestPath`). @returns '' for fewer than 2 points.
+ */
+export function pathThumbnail(points: readonly number[]): string {
+  if (points.length < 4) return '';
+  const n = (v: number): string => String(Number(v.toFixed(DECIMALS)) + 0);
+  const parts: string[] = [];
+  for (let k = 0; k + 1 < points.length; k += 2) parts.push(`${k === 0 ? 'M' : 'L'}${n(points[k])} ${n(-points[k + 1])}`);
+  return parts.join(' ');
+}

@@ -48,6 +48,22 @@ export interface TrainingSetup {
 
 export type TrainingStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
 
+/** The state of a run after one policy update: what an autosave keeps to resume it. */
+export interface TrainingCheckpoint {
+  /** The network after this update (spec and flat float32 weights); the client does not touch these weights again. */
+  network: NetworkBlob;
+  /** Every iteration point so far, in order (a copy). */
+  points: IterationPoint[];
+  /** Training time so far, seconds (pauses excluded). */
+  trainingSeconds: number;
+  /** Env steps so far, all cars. */
+  envSteps: number;
+  /** Best episode progress so far, percent. */
+  bestProgress: number;
+  /** The newest evaluation between iterations (`stopOnLap`), or null. */
+  evaluation: TrialResult[] | null;
+}
+
 export interface TrainingCallbacks {
   onStatus?(status: TrainingStatus): void;
   onBackend?(info: LearnerReady & { simWorkers: number }): void;
@@ -66,6 +82,8 @@ export interface TrainingCallbacks {
    * `training-simtrace/{N}-iteration.csv`.
    */
   onSimTrace?(iteration: number, trace: TraceColumns): void;
+  /** After each policy update, right after `onIteration`: what an autosave needs to resume from this update. */
+  onCheckpoint?(checkpoint: TrainingCheckpoint): void;
 }
 
 export interface TrainingOutcome {
@@ -309,6 +327,7 @@ export class TrainingClient {
           callbacks.onSimTrace(point.iteration - 1, merged.build());
         }
         callbacks.onIteration?.(point, { bestTrail, bestProgress, evaluation });
+        callbacks.onCheckpoint?.({ network, points: [...points], trainingSeconds: point.elapsedS, envSteps, bestProgress, evaluation: lastEvaluation });
         if (evaluation && summarizeTrials(evaluation).completed === evaluation.length) {
           trainingMs += performance.now() - runStart;
           return this.finish(outcome('lap'), 'stopped');

@@ -138,3 +138,15 @@ describe('models and packages', () => {
     expect(round).toEqual(pkg);
   });
 });
+
+describe('best evaluation', () => {
+  it('on equal results prefers the evaluation with a recorded path (the thumbnail), then the earlier one', async () => {
+    await store.saveModel(makeModel({ id: 'm' }), makeWeights());
+    const trials = [trial(0, 20), trial(1, 20)];
+    await store.addEvaluation(makeEvaluation('during-training', 'm', 1, trials));
+    await store.addEvaluation({ ...makeEvaluation('after-save', 'm', 2, trials), bestPath: [0, 0, 1, 1] });
+    await store.addEvaluation({ ...makeEvaluation('later', 'm', 3, trials), bestPath: [0, 0, 2, 2] });
+    expect((await store.bestEvaluation('m'))?.id).toBe('after-save');
+    expect((await store.readGarage()).records[0].best?.id).toBe('after-save');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrackData } from '../../src/cli/tracks-node';
 import { Track } from '../../src/track/track';
-import { trackThumbnail } from '../../src/ui/track-thumbnail';
+import { pathThumbnail, trackThumbnail } from '../../src/ui/track-thumbnail';
 
 /** Splits path data into rings of [x, y] points (one per M), noting which are closed with Z. */
 function parsePath(d: string): { points: [number, number][]; closed: boolean }[] {
@@ -85,5 +85,12 @@ describe('trackThumbnail', () => {
     expect(centre[0].points).toHaveLength(data.waypoints.length);
     const [cx, cy] = data.waypoints[5];
     expect(evenOddInside(road, cx, -cy)).toBe(true);
+  });
+});
+
+describe('pathThumbnail', () => {
+  it('draws a driven path in the thumbnail frame (y negated), open', () => {
+    expect(pathThumbnail([0, 0, 1.5, 2, 3.0004, -1])).toBe('M0 0 L1.5 -2 L3 1');
+    expect(pathThumbnail([1, 2])).toBe('');
   });
 });

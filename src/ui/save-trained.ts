@@ -1,0 +1,109 @@
+/**
+ * Keeping the model a training run produced: one model record with its weights and training history (one
+ * transaction), then the evaluation that stopped it. Used for new, cloned and resumed runs alike.
+ */
+import type { TrialResult } from '../race/evaluate';
+import { summarizeTrials } from '../race/summary';
+import { toModelMetadata } from '../rl/model-metadata';
+import type { TrainingOutcome, TrainingSetup } from '../workers/training-client';
+import { SHIPPED_TRACK_NAMES } from '../share/shipped-tracks';
+import type { RacelineStore } from '../store/repository';
+import { newId, type ModelRecord } from '../store/records';
+import { evaluationRecord } from './evaluation-record';
+import type { IterationPoint } from './training-types';
+
+/** A training setup as the studio builds it (the client's, all fields plain data). */
+export type TrainingSetupPlain = TrainingSetup;
+
+/** Where a run starts from: nothing for a new run, a checkpoint's state for a resumed one. */
+export interface RunBase {
+  /** Iterations done before this session, in order. */
+  points: IterationPoint[];
+  /** Training time before this session, seconds. */
+  trainingSeconds: number;
+  /** Env steps before this session. */
+  envSteps: number;
+  /** Best episode progress before this session, percent. */
+  bestProgress: number;
+  /** The last evaluation between iterations before this session (paths left out), or null. */
+  evaluation: TrialResult[] | null;
+}
+
+/** What the user chose for the model: its name (empty: a default) and the model it was cloned from. */
+export interface RunMeta {
+  modelName: string;
+  parent: { id: string; name: string } | null;
+}
+
+export interface SaveTrainedArgs {
+  setup: TrainingSetupPlain;
+  outcome: TrainingOutcome;
+  runId: string;
+  base: RunBase;
+  meta: RunMeta;
+  /** Every iteration point of the run, this session's shifted after the base's. */
+  points: IterationPoint[];
+  /** Set when training stopped because a checkpoint did not fit in storage: the message so far. */
+  storageStop: string | null;
+}
+
+/**
+ * Saves the trained model (`outcome.network` must be set) and the evaluation that ended training, if any.
+ * @returns the new model's id (null when nothing could be saved) and the notice to show (null: keep the current).
+ *   Never throws: storage errors become the notice, written for the user.
+ */
+export async function saveTrainedModel(
+  store: RacelineStore | null,
+  { setup, outcome, runId, base, meta, points, storageStop }: SaveTrainedArgs,
+): Promise<{ id: string | null; notice: { kind: 'info' | 'error'; text: string } | null }> {
+  if (!store) return { id: null, notice: { kind: 'error', text: 'Browser storage is unavailable: the trained model cannot be kept in this session.' } };
+  const id = newId('model');
+  const lastEvaluation = outcome.lastEvaluation ?? base.evaluation;
+  const network = outcome.network!;
+  const model: ModelRecord = {
+    type: 'model',
+    version: 2,
+    id,
+    name: meta.modelName || `${setup.track.displayName} ${new Date().toLocaleString()}`,
+    createdAt: Date.now(),
+    track: setup.track.name,
+    trackData: SHIPPED_TRACK_NAMES.includes(setup.track.name) ? null : setup.track,
+    actionSpace: setup.actionSpace,
+    sensor: 'TRACK_GEOMETRY',
+    modelMetadata: toModelMetadata(setup.actionSpace, 'TRACK_GEOMETRY', 'RACELINE_MLP'),
+    hyperparameters: setup.config,
+    rewardCode: setup.rewardCode,
+    rewardLanguage: setup.rewardLanguage,
+    seed: setup.config.seed,
+    trainingSeconds: base.trainingSeconds + outcome.trainingSeconds,
+    envSteps: base.envSteps + outcome.envSteps,
+    iterations: points.length,
+    networkSpec: network.spec,
+    bestEvaluation: lastEvaluation ? summarizeTrials(lastEvaluation) : null,
+    parentId: meta.parent?.id ?? null,
+    parentName: meta.parent?.name ?? null,
+    origin: meta.parent ? 'clone' : 'trained',
+    claim: null,
+    runId,
+    notes: outcome.error ? `Training stopped by an error: ${outcome.error.message}` : '',
+  };
+  try {
+    const w = network.weights;
+    const history = points.map((p) => ({ ...p }) as unknown as Record<string, unknown>);
+    await store.saveModel(model, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, { history, logs: { training: [], evaluation: [] } });
+    if (lastEvaluation) await store.addEvaluation(evaluationRecord(id, setup.track.name, setup.config.seed, lastEvaluation));
+  } catch (e) {
+    const message = (e as Error).message;
+    if (storageStop) {
+      return {
+        id: null,
+        notice: { kind: 'error', text: `${storageStop} The model could not be saved either (${message}) The last checkpoint is kept: delete models you no longer need, then resume the training.` },
+      };
+    }
+    return { id: null, notice: { kind: 'error', text: message } };
+  }
+  if (storageStop) return { id, notice: { kind: 'error', text: `${storageStop} The model trained so far was saved as "${model.name}"; everything saved before is intact.` } };
+  if (outcome.error) return { id, notice: null };
+  const why = outcome.reason === 'lap' ? 'it completed a lap in every evaluation trial' : outcome.reason === 'time' ? 'the maximum time was reached' : 'you stopped it';
+  return { id, notice: { kind: 'info', text: `Model "${model.name}" saved: training ended because ${why}. Evaluating it now.` } };
+}

@@ -1,0 +1,45 @@
+/** Steps and files the garage, share-link and storage browser tests share. */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Download, Page } from 'playwright-core';
+import { fromModelFiles } from '../../src/share/model-package';
+import { exportModelZip } from '../../src/share/model-zip';
+
+/** The model folder `npm run fixtures` writes (MLP 64-64, re:Invent 2018, seed 1). */
+export const FIXTURE_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/models/reinvent-base-seed1');
+
+/** Every file of the fixture model folder by name. */
+export function fixtureModelFiles(): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  for (const name of readdirSync(FIXTURE_MODEL_DIR)) files[name] = new Uint8Array(readFileSync(join(FIXTURE_MODEL_DIR, name)));
+  return files;
+}
+
+/** Writes the fixture model as a Raceline zip (made by the same codec the page uses) under a new temp folder. @returns its path. */
+export async function fixtureZip(name = 'fixture-model'): Promise<string> {
+  const pkg = await fromModelFiles(fixtureModelFiles());
+  const path = join(mkdtempSync(join(tmpdir(), 'raceline-zip-')), `${name}.zip`);
+  writeFileSync(path, await exportModelZip({ ...pkg, name }));
+  return path;
+}
+
+/** Clicks `button` and returns the download it starts, with its bytes. */
+export async function download(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Uint8Array }> {
+  const started = page.waitForEvent('download', { timeout: 30_000 });
+  await click();
+  const d = await started;
+  const path = await d.path();
+  return { download: d, bytes: new Uint8Array(readFileSync(path)) };
+}
+
+/** Chooses files in the garage's import picker. */
+export async function importFiles(page: Page, ...paths: string[]): Promise<void> {
+  await page.getByTestId('import-zip').setInputFiles(paths);
+}
+
+/** Waits until the status line matches `re`. */
+export async function waitForStatus(page: Page, re: RegExp, timeout = 300_000): Promise<void> {
+  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('[data-testid=status]')?.textContent ?? ''), re.source, { timeout, polling: 200 });
+}
