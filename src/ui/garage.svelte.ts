@@ -15,6 +15,8 @@ import { StoreError } from '../store/errors';
 import { newId, type ClaimedEvaluation } from '../store/records';
 import type { GarageEntry } from '../store/repository';
 import { modelFromPackage, packageFromModel } from '../store/package-mapping';
+import { simTraceForModel } from '../store/log-store';
+import type { ModelExtras } from '../store/repository';
 import { SHIPPED_TRACKS } from './tracks';
 import { checkClaim, claimFromTrials } from './evaluation-record';
 import { fileNameFor, formatBytes } from './model-summary';
@@ -181,8 +183,12 @@ export class Garage {
 
   private async commitDelete(id: string): Promise<void> {
     this.timers.delete(id);
+    const runId = this.entries.find((e) => e.model.id === id)?.model.runId ?? null;
     try {
       await this.studio.store?.deleteModel(id);
+      // Its evaluation logs and the training logs of the run that made it go too (the run record stays).
+      await this.studio.logs?.deleteOwner(id);
+      if (runId) await this.studio.logs?.deleteOwner(runId);
     } catch (e) {
       this.studio.notice = { kind: 'error', text: `The model was not deleted: ${(e as Error).message}` };
     }
@@ -216,7 +222,7 @@ export class Garage {
     this.busy = `Exporting "${entry.name}"…`;
     try {
       const weights = new Float32Array(await store.getModelWeights(id));
-      const pkg = packageFromModel(entry, weights, entry.best, await store.getModelExtras(id));
+      const pkg = packageFromModel(entry, weights, entry.best, await this.extrasWithLogs(entry));
       const zip = await exportModelZip(pkg);
       downloadBytes(zip, fileNameFor(entry.name, 'zip'), 'application/zip');
       this.studio.notice = { kind: 'info', text: `Exported "${entry.name}" as ${fileNameFor(entry.name, 'zip')} (${formatBytes(zip.byteLength)}).` };
@@ -225,6 +231,21 @@ export class Garage {
     } finally {
       this.busy = null;
     }
+  }
+
+  /**
+   * A model's extras with every sim-trace log it has: those it came with (zip) and those kept in the log store
+   * (its training run's and its evaluations'); the same iteration twice keeps the one it came with.
+   */
+  private async extrasWithLogs(entry: GarageEntry): Promise<ModelExtras> {
+    const extras = await this.studio.store!.getModelExtras(entry.model.id);
+    if (!this.studio.logs) return extras;
+    const kept = await simTraceForModel(this.studio.logs, entry.model);
+    const merge = (own: ModelExtras['logs']['training'], more: ModelExtras['logs']['training']) => {
+      const seen = new Set(own.map((l) => l.iteration));
+      return [...own, ...more.filter((l) => !seen.has(l.iteration))].sort((a, b) => a.iteration - b.iteration);
+    };
+    return { history: extras.history, logs: { training: merge(extras.logs.training, kept.training), evaluation: merge(extras.logs.evaluation, kept.evaluation) } };
   }
 
   /**

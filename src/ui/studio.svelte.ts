@@ -20,6 +20,8 @@ import type { NetworkBlob } from '../workers/protocol';
 import { RacelineStore } from '../store/repository';
 import { CheckpointStore, type ResumableRun } from '../store/checkpoint-repository';
 import { TrackStore } from '../store/track-repository';
+import { LogStore } from '../store/log-store';
+import type { TraceColumns } from '../race/trace-columns';
 import { RacelineDb } from '../store/db';
 import { StorageFullError } from '../store/errors';
 import { makeCheckpointRecord } from '../store/garage-records';
@@ -133,10 +135,15 @@ export class Studio {
   store: RacelineStore | null = null;
   checkpoints: CheckpointStore | null = null;
   tracks: TrackStore | null = null;
+  /** Sim-trace logs of training runs and evaluations (a database of its own, src/store/log-store.ts). */
+  logs: LogStore | null = null;
 
   private client: TrainingClient | null = null;
   /** Run records are written in order, one after another. */
   private runWrites: Promise<void> = Promise.resolve();
+  /** Sim-trace log writes of the run, one after another; `logsFull` once the storage refused one. */
+  private logWrites: Promise<void> = Promise.resolve();
+  private logsFull = false;
   /** The checkpoint waiting to be written (only the newest is kept) and the write in progress. */
   private pendingCheckpoint: ReturnType<typeof makeCheckpointRecord> | null = null;
   private checkpointWriting: Promise<void> | null = null;
@@ -170,12 +177,13 @@ export class Studio {
       this.store = new RacelineStore(db);
       this.checkpoints = new CheckpointStore(db);
       this.tracks = new TrackStore(db);
+      this.logs = new LogStore();
       await this.garage.refresh();
       await this.loadTracks();
       await this.checkpoints.sweep();
       await this.refreshResumable();
     } catch (e) {
-      this.store = this.checkpoints = this.tracks = null;
+      this.store = this.checkpoints = this.tracks = this.logs = null;
       this.notice = { kind: 'error', text: (e as Error).message };
     }
     void this.storage.open();
@@ -392,6 +400,7 @@ export class Studio {
     this.evaluation = null;
     this.autosaved = null;
     this.storageStop = null;
+    this.logsFull = false;
     this.stopReplay();
     this.log = [];
     this.saveRun(run);
@@ -416,11 +425,14 @@ export class Studio {
         if (extra.evaluation) this.lastTrainingEvaluation = extra.evaluation;
       },
       onCheckpoint: (c) => this.queueCheckpoint(run.id, base, c, shift),
+      // DeepRacer's training sim-trace, one file per iteration (0-based, continuing a resumed run's numbering).
+      onSimTrace: (iteration, trace) => this.keepLog(run.id, 'training', base.points.length + iteration, trace),
     });
     const outcome = await this.client.start();
     this.client = null;
     this.flushLog();
     await this.checkpointWriting;
+    await this.logWrites;
     unlock();
     if (outcome.error) {
       this.rewardError = { message: outcome.error.message, line: outcome.error.line };
@@ -458,6 +470,25 @@ export class Studio {
     if (savedId && !outcome.error) await this.evaluateModel(savedId);
   }
 
+  /**
+   * Queues the write of one sim-trace log. A full disk ends log keeping for this run (training goes on; the
+   * checkpoint that follows decides whether it can); other failures become a notice.
+   */
+  private keepLog(owner: string, phase: 'training' | 'evaluation', iteration: number, trace: TraceColumns): void {
+    const logs = this.logs;
+    if (!logs || this.logsFull || trace.length === 0) return;
+    this.logWrites = this.logWrites
+      .then(() => logs.putTrace(owner, phase, iteration, trace))
+      .catch((e: unknown) => {
+        if (e instanceof StorageFullError) {
+          this.logsFull = true;
+          this.notice = { kind: 'error', text: `Browser storage is full: sim-trace logs are no longer kept for this run (${(e as Error).message})` };
+        } else {
+          this.notice = { kind: 'error', text: `A sim-trace log was not kept: ${(e as Error).message}` };
+        }
+      });
+  }
+
   /** Builds the checkpoint of an update now (the weights are copied) and writes it when the previous write is done. */
   private queueCheckpoint(runId: string, base: RunBase, c: TrainingCheckpoint, shift: (p: IterationPoint) => IterationPoint): void {
     if (!this.checkpoints || this.storageStop) return;
@@ -486,6 +517,8 @@ export class Studio {
     while (this.pendingCheckpoint) {
       const record = this.pendingCheckpoint;
       this.pendingCheckpoint = null;
+      // A checkpoint promises the logs of its iterations: let their writes land first.
+      await this.logWrites;
       const t0 = performance.now();
       try {
         await checkpoints.add(record);
@@ -566,8 +599,13 @@ export class Studio {
       this.trackName = track.name;
       const seed = model.claim?.seed ?? model.seed;
       const trials = model.claim?.trials.length ?? 3;
-      const r = await evaluateInWorker(track, model.actionSpace, { spec: model.networkSpec, weights }, trials, seed);
+      const r = await evaluateInWorker(track, model.actionSpace, { spec: model.networkSpec, weights }, trials, seed, { trace: this.logs !== null });
       if (!r.ok) throw new Error(r.error.message);
+      if (r.trace && this.logs) {
+        const done = (await this.logs.summary(id).catch(() => [])).filter((l) => l.phase === 'evaluation').length;
+        this.logsFull = false;
+        this.keepLog(id, 'evaluation', done, r.trace);
+      }
       this.evaluation = { modelId: id, trials: r.trials, seed, claim: model.claim, check: model.claim ? checkClaim(model.claim, r.trials) : null };
       await this.store.addEvaluation(evaluationRecord(id, model.track, seed, r.trials));
       await this.garage.refresh();

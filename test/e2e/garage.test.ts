@@ -76,6 +76,10 @@ describe('garage: autosave, resume, export, delete, import (real Chromium, built
     expect(pkg.training?.iterations).toBeGreaterThan(checkpointIteration);
     expect(pkg.history.length).toBe(pkg.training?.iterations);
     expect(pkg.evaluation?.trials.map((t) => `${t.lapTimeS!.toFixed(2)} s`)).toEqual(before);
+    // DeepRacer's sim-trace logs: one training file per iteration (resumed numbering continues) and the evaluation's.
+    expect(pkg.logs.training.map((l) => l.iteration)).toEqual(Array.from({ length: pkg.training!.iterations }, (_, i) => i));
+    expect(pkg.logs.evaluation.length).toBeGreaterThanOrEqual(1);
+    expect(pkg.logs.evaluation[0].csv.split('\n')[0]).toBe('episode,steps,X,Y,yaw,steer,throttle,action,reward,done,all_wheels_on_track,progress,closest_waypoint,track_len,tstamp,episode_status,pause_duration');
     const zipPath = join(profile, '..', `resumed-car-${Date.now()}.zip`);
     writeFileSync(zipPath, exported.bytes);
 
