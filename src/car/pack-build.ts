@@ -7,7 +7,7 @@
  * recomputed here (rather than importing networks.ts, which loads tfjs) and a test checks that it
  * agrees with `paramLayout`.
  */
-import type { NetworkSpec } from '../rl/networks';
+import type { NetworkSpec } from '../rl/network-spec';
 import type { ActionSpace } from '../sim/action-space';
 import { observationSpaceFor, type SensorName } from '../sim/observation';
 import { FormatError } from './byte-io';
@@ -43,6 +43,12 @@ export interface PolicyParam {
  */
 export function policyLayout(spec: NetworkSpec): PolicyParam[] {
   if (spec.type !== 'raceline/actor-critic-mlp') throw new FormatError(`car pack: network type '${spec.type}' is not supported (expected 'raceline/actor-critic-mlp')`);
+  // Spec version 2 puts embedder weights (camera CNN, LiDAR dense) before the hidden layers; a version-1
+  // pack holds none of them, so such a network must be refused, not packed with shifted weights.
+  const embedder = (spec as { embedder?: { image?: unknown; vectorDense?: readonly unknown[] } | null }).embedder;
+  if (embedder && (embedder.image || (embedder.vectorDense?.length ?? 0) > 0)) {
+    throw new FormatError('car pack: networks with a camera or LiDAR embedder are not supported by pack version 1 yet (it holds dense layers on a vector observation)');
+  }
   const out: PolicyParam[] = [];
   let offset = 0;
   const add = (name: string, shape: number[]) => {

@@ -3,7 +3,7 @@
  * spec and weight manifest), `weights.bin` (flat float32) and `model_metadata.json` (action space,
  * sensors). No file access here: the CLI reads the files, the studio reads IndexedDB.
  */
-import { restoreNetworkSpec, type NetworkSpec } from '../rl/networks';
+import { restoreNetworkSpec, type NetworkSpec } from '../rl/network-spec';
 import { actionSpaceFromMetadata } from '../rl/model-metadata';
 import { FormatError } from './byte-io';
 import { policyLayout, type PackSource } from './pack-build';

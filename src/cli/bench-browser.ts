@@ -57,13 +57,22 @@ export async function benchBrowser(runs: number, emit: (o: Record<string, unknow
   const server = await preview({ root: REPO, logLevel: 'silent', preview: { host: '127.0.0.1', port: 4318 } });
   const url = server.resolvedUrls?.local[0];
   try {
-    for (let run = 1; run <= runs; run++) {
+    /** Runs `fn` on the studio in a fresh browser profile. */
+    const withStudio = async (fn: (page: Page) => Promise<void>): Promise<void> => {
       const profile = mkdtempSync(join(tmpdir(), 'raceline-bench-'));
       const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 720 } });
       try {
         const page = context.pages()[0] ?? (await context.newPage());
         await page.goto(url!);
         await page.getByTestId('train').waitFor();
+        await fn(page);
+      } finally {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
+    };
+    for (let run = 1; run <= runs; run++) {
+      await withStudio(async (page) => {
         const t0 = Date.now();
         await page.getByTestId('train').click();
         await page.waitForFunction(() => /stopped|failed/.test(document.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 600_000, polling: 100 });
@@ -85,18 +94,10 @@ export async function benchBrowser(runs: number, emit: (o: Record<string, unknow
           learner: /learner on (\w+)/.exec(backend)?.[1] ?? null,
           lapTimesS: lapTimes,
         });
-      } finally {
-        await context.close();
-        rmSync(profile, { recursive: true, force: true });
-      }
+      });
     }
     for (let run = 1; run <= Math.min(runs, 2); run++) {
-      const profile = mkdtempSync(join(tmpdir(), 'raceline-bench-'));
-      const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 720 } });
-      try {
-        const page = context.pages()[0] ?? (await context.newPage());
-        await page.goto(url!);
-        await page.getByTestId('train').waitFor();
+      await withStudio(async (page) => {
         const js = await trainingThroughput(page, 'javascript', 30);
         const python = await trainingThroughput(page, 'python', 30);
         emit({
@@ -107,10 +108,7 @@ export async function benchBrowser(runs: number, emit: (o: Record<string, unknow
           pythonStepsPerS: python?.stepsPerS ?? null,
           pythonSlowdown: js && python ? +(js.stepsPerS / python.stepsPerS).toFixed(2) : null,
         });
-      } finally {
-        await context.close();
-        rmSync(profile, { recursive: true, force: true });
-      }
+      });
     }
   } finally {
     await server.close();

@@ -25,7 +25,7 @@ import { ShareError } from './errors';
 import type { ModelPackage } from './model-package';
 import { checkModelPackage, type CheckOptions } from './package-check';
 import { dequantize, quantizeWeights, type QuantizedTensor } from './quantize';
-import type { NetworkSpec } from '../rl/networks';
+import type { NetworkSpec } from '../rl/network-spec';
 import { weightLayout } from './network-spec';
 
 /** The version {@link encodeShareLink} writes. */

@@ -4,7 +4,7 @@
  * link (`link-codec.ts`) are two encodings of it; `fromModelFiles` and `toModelFiles` map it to and from the files
  * of a saved model folder (`npm run train -- --out DIR`, docs/file-formats.md), which is also the zip's content.
  */
-import type { NetworkSpec, ParamSpec } from '../rl/networks';
+import type { NetworkSpec, ParamSpec } from '../rl/network-spec';
 import { fromDeepRacerHyperparameters, toDeepRacerHyperparameters, type PpoConfig } from '../rl/config';
 import { actionSpaceFromMetadata, toModelMetadata } from '../rl/model-metadata';
 import type { ActionSpace } from '../sim/action-space';

@@ -3,7 +3,7 @@
  * zip, share link), so that an import either returns a package that trains, evaluates and saves, or throws a
  * {@link ShareError} saying what is wrong. Nothing is half-accepted.
  */
-import type { NetworkSpec } from '../rl/networks';
+import type { NetworkSpec } from '../rl/network-spec';
 import { resolvePpoConfig } from '../rl/config';
 import { validateActionSpace, type ActionSpace } from '../sim/action-space';
 import { TRACK_GEOMETRY_SIZE } from '../sim/observation';

@@ -5,7 +5,7 @@
  * is at most half a step. Whether the car still drives as well is for the caller to check: evaluate
  * `dequantize(spec, quantizeWeights(spec, weights))` and share 8-bit weights only when the result holds.
  */
-import type { NetworkSpec } from '../rl/networks';
+import type { NetworkSpec } from '../rl/network-spec';
 import { weightLayout } from './network-spec';
 
 /** The 8-bit form of one tensor. */

@@ -122,7 +122,8 @@ describe('ActorCriticNetwork', () => {
     const net = ActorCriticNetwork.create(gaussianSpec, 1);
     expect(() => net.setWeights(new Float32Array(3))).toThrow(/3 values given, the network has/);
     expect(() => net.setWeights([{ name: 'policy/log_std', shape: [2], data: new Float32Array(2) }])).toThrow(/'policy\/dense_0\/kernel' is missing/);
-    expect(() => ActorCriticNetwork.fromSerialized({ spec: { ...gaussianSpec, version: 2 as 1 }, weightData: new ArrayBuffer(4) })).toThrow(/version 2 is not supported/);
+    expect(() => ActorCriticNetwork.fromSerialized({ spec: { ...gaussianSpec, version: 3 as 1 }, weightData: new ArrayBuffer(4) })).toThrow(/version 3 is not supported.*update Raceline/);
+    expect(() => ActorCriticNetwork.fromSerialized({ spec: { ...gaussianSpec, version: 2 }, weightData: new ArrayBuffer(4) })).toThrow(/embedder missing/);
     net.dispose();
   });
 

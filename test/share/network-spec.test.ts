@@ -15,7 +15,7 @@ const outcome = (f: (x: unknown) => unknown, x: unknown): unknown => {
   }
 };
 
-describe("share's tfjs-free copy of the network layout", () => {
+describe("share's network layout (src/rl/network-spec, without tfjs)", () => {
   it('gives the layout paramLayout gives, for discrete and Gaussian heads, any depth', () => {
     const specs = [
       spec({}), spec({ hiddenSizes: [] }), spec({ hiddenSizes: [8, 16, 4], activation: 'relu' }),
