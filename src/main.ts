@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
-import App from './ui/App.svelte';
+import Shell from './ui/Shell.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 target.replaceChildren();
-mount(App, { target });
+mount(Shell, { target });

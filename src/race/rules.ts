@@ -237,13 +237,17 @@ function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The leaderboard as CSV (header {@link LEADERBOARD_COLUMNS}, times in seconds to the millisecond, `\n` line ends). */
-export function leaderboardCsv(rows: readonly Standing[]): string {
+/**
+ * The leaderboard as CSV (header {@link LEADERBOARD_COLUMNS}, times in seconds to the millisecond, `\n` line ends);
+ * entries that could not race follow, unranked, with `failed: <reason>` as their status.
+ */
+export function leaderboardCsv(rows: readonly Standing[], failed: readonly { name: string; reason: string }[] = []): string {
   const lines = [LEADERBOARD_COLUMNS.join(',')];
   for (const r of rows) {
     lines.push(
       [r.rank, r.name, r.timeS, r.laps, r.bestLapS, r.totalS, r.offTracks, r.crashes, r.penaltyS, r.status].map((v) => csvField(v as string | number | null)).join(','),
     );
   }
+  for (const f of failed) lines.push([null, f.name, null, 0, null, null, 0, 0, 0, `failed: ${f.reason}`].map((v) => csvField(v)).join(','));
   return `${lines.join('\n')}\n`;
 }

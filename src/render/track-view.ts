@@ -102,9 +102,10 @@ export class TrackView {
   private readonly centreLine = new Container({ label: 'centre' });
   private readonly startLine = new Container({ label: 'start-finish' });
   private readonly trailLayer = new Container({ label: 'trail' });
+  private readonly objectsLayer = new Container({ label: 'objects' });
   private readonly carsLayer = new Container({ label: 'cars', sortableChildren: true });
   /** Layers drawn in world metres; they share the fit transform. */
-  private readonly worldLayers = [this.road, this.borders, this.centreLine, this.startLine, this.trailLayer, this.carsLayer];
+  private readonly worldLayers = [this.road, this.borders, this.centreLine, this.startLine, this.trailLayer, this.objectsLayer, this.carsLayer];
 
   private readonly groundG = new Graphics();
   private readonly roadG = new Graphics();
@@ -112,6 +113,7 @@ export class TrackView {
   private readonly centreG = new Graphics();
   private readonly startG = new Graphics();
   private readonly trailG = new Graphics();
+  private readonly objectsG = new Graphics();
   private readonly carShape = carContext();
   private readonly ringShape = highlightContext();
   private readonly ring = new Graphics(this.ringShape);
@@ -137,6 +139,7 @@ export class TrackView {
     this.centreLine.addChild(this.centreG);
     this.startLine.addChild(this.startG);
     this.trailLayer.addChild(this.trailG);
+    this.objectsLayer.addChild(this.objectsG);
     this.ring.visible = false;
     this.ring.zIndex = 1;
     this.carsLayer.addChild(this.ring);
@@ -220,6 +223,28 @@ export class TrackView {
     this.trail = points.length >= 4 ? points.slice(0, points.length - (points.length % 2)) : null;
     this.trailColour = colour;
     this.drawTrail();
+    this.scheduleRender();
+  }
+
+  /**
+   * Draws the objects on the track (boxes light brown, bot cars dark grey with a red nose), replacing the previous
+   * ones.
+   * @param objects `[n * 6]` float32: x, y (m), heading (rad), length, width (m), kind (0 box, 1 bot car, 2 car).
+   * @throws Error when the length is not a multiple of 6.
+   */
+  setObjects(objects: Float32Array): void {
+    if (this.destroyed) return;
+    if (objects.length % 6 !== 0) throw new Error(`TrackView.setObjects: objects must hold [x, y, heading, length, width, kind] each; got length ${objects.length}`);
+    const g = this.objectsG.clear();
+    for (let k = 0; k < objects.length; k += 6) {
+      const [x, y, h, l, w, kind] = objects.subarray(k, k + 6);
+      const c = Math.cos(h);
+      const s = Math.sin(h);
+      const corner = (a: number, b: number): [number, number] => [x + a * c - b * s, y + a * s + b * c];
+      const pts = [corner(l / 2, w / 2), corner(l / 2, -w / 2), corner(-l / 2, -w / 2), corner(-l / 2, w / 2)].flat();
+      g.poly(pts, true).fill(kind === 0 ? 0xd9a55b : 0x333a44).stroke({ width: this.width(0.015, 1), color: 0x111111 });
+      if (kind !== 0) g.poly([...corner(l / 2, w / 3), ...corner(l / 2 - 0.08, 0), ...corner(l / 2, -w / 3)], true).fill(0xe53935);
+    }
     this.scheduleRender();
   }
 

@@ -45,6 +45,8 @@ export interface SaveTrainedArgs {
   points: IterationPoint[];
   /** Set when training stopped because a checkpoint did not fit in storage: the message so far. */
   storageStop: string | null;
+  /** Iteration of the newest checkpoint written in this session, null when none was. */
+  lastCheckpoint: number | null;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface SaveTrainedArgs {
  */
 export async function saveTrainedModel(
   store: RacelineStore | null,
-  { setup, outcome, runId, base, meta, points, storageStop }: SaveTrainedArgs,
+  { setup, outcome, runId, base, meta, points, storageStop, lastCheckpoint }: SaveTrainedArgs,
 ): Promise<{ id: string | null; notice: { kind: 'info' | 'error'; text: string } | null }> {
   if (!store) return { id: null, notice: { kind: 'error', text: 'Browser storage is unavailable: the trained model cannot be kept in this session.' } };
   const id = newId('model');
@@ -95,10 +97,11 @@ export async function saveTrainedModel(
   } catch (e) {
     const message = (e as Error).message;
     if (storageStop) {
-      return {
-        id: null,
-        notice: { kind: 'error', text: `${storageStop} The model could not be saved either (${message}) The last checkpoint is kept: delete models you no longer need, then resume the training.` },
-      };
+      const kept = lastCheckpoint ?? (base.points.length > 0 ? base.points.length : null);
+      const next = kept === null
+        ? 'Nothing of this run could be kept; everything saved before is intact. Delete models you no longer need, then train again.'
+        : `The checkpoint of iteration ${kept} is kept: delete models you no longer need, then resume the training.`;
+      return { id: null, notice: { kind: 'error', text: `${storageStop} The model could not be saved either. ${next}` } };
     }
     return { id: null, notice: { kind: 'error', text: message } };
   }

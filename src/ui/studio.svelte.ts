@@ -442,7 +442,7 @@ export class Studio {
     let savedId: string | null = null;
     if (outcome.network && points.length > 0) {
       this.status = 'saving';
-      const saved = await saveTrainedModel(this.store, { setup, outcome, runId: run.id, base, meta, points, storageStop: this.storageStop });
+      const saved = await saveTrainedModel(this.store, { setup, outcome, runId: run.id, base, meta, points, storageStop: this.storageStop, lastCheckpoint: (this.autosaved as Studio['autosaved'])?.iteration ?? null });
       this.notice = saved.notice ?? this.notice;
       savedId = saved.id;
       if (savedId) {

@@ -1,11 +1,11 @@
 /**
  * A saved model's car pack and ONNX file, built in the page from the model record and its weights in
- * IndexedDB. tfjs is not loaded for this: the network spec is checked here, and the pack builder
+ * IndexedDB, without tfjs: the network spec is read by `rl/network-spec.ts`, and the pack builder
  * (`car/pack-build.ts`) checks the rest (layer sizes against the weights, the head against the action space).
  */
 import type { ModelRecord } from '../../store/records';
 import type { RacelineStore } from '../../store/repository';
-import type { NetworkSpec } from '../../rl/networks';
+import { restoreNetworkSpec, type NetworkSpec } from '../../rl/network-spec';
 import { buildPack, type PackSource } from '../../car/pack-build';
 import { parsePackBody, type WeightType } from '../../car/pack';
 import { exportOnnx } from '../../car/onnx';
@@ -22,14 +22,17 @@ export interface ModelPacks {
  * @throws Error naming the model and what is wrong (another network type, a camera or LiDAR embedder).
  */
 export function networkSpecForPack(model: Pick<ModelRecord, 'name' | 'networkSpec'>): NetworkSpec {
-  const s = model.networkSpec as Partial<NetworkSpec> & { embedder?: { image?: unknown; vectorDense?: unknown[] } | null } | null;
   const bad = (why: string) => new Error(`Model "${model.name}" cannot be put on a car: ${why}.`);
-  if (!s || typeof s !== 'object' || s.type !== 'raceline/actor-critic-mlp') throw bad(`its network is not Raceline's actor-critic MLP`);
-  if (!Number.isInteger(s.observationSize) || !Array.isArray(s.hiddenSizes) || !s.head || (s.activation !== 'tanh' && s.activation !== 'relu')) throw bad('its network description is damaged');
-  if (s.embedder && (s.embedder.image || (s.embedder.vectorDense?.length ?? 0) > 0)) {
+  let spec: NetworkSpec;
+  try {
+    spec = restoreNetworkSpec(model.networkSpec);
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  if (spec.embedder && (spec.embedder.image || spec.embedder.vectorDense.length > 0)) {
     throw bad('car packs hold dense layers on a vector observation; camera and LiDAR embedders are not supported by pack version 1 yet');
   }
-  return s as NetworkSpec;
+  return spec;
 }
 
 /**

@@ -29,12 +29,12 @@ describe('car packs of a stored model', () => {
 
   it('refuses networks a pack cannot hold, naming the model', () => {
     const spec = fixtureSource().spec;
-    expect(networkSpecForPack({ name: 'ok', networkSpec: spec })).toBe(spec);
-    expect(() => networkSpecForPack({ name: 'Old', networkSpec: { kind: 'mlp' } })).toThrow('Model "Old" cannot be put on a car: its network is not Raceline\'s actor-critic MLP.');
-    const camera = { ...spec, version: 2, embedder: { image: { height: 120, width: 160, channels: 1, convs: [], dense: [] }, vectorSize: 0, vectorDense: [] } };
-    expect(() => networkSpecForPack({ name: 'Cam', networkSpec: camera })).toThrow(/camera and LiDAR embedders are not supported by pack version 1 yet/);
-    const lidar = { ...spec, version: 2, embedder: { image: null, vectorSize: 64, vectorDense: [256, 256] } };
-    expect(() => networkSpecForPack({ name: 'Lidar', networkSpec: lidar })).toThrow(/embedders are not supported/);
+    expect(networkSpecForPack({ name: 'ok', networkSpec: spec })).toEqual(spec);
+    expect(() => networkSpecForPack({ name: 'Old', networkSpec: { kind: 'mlp' } })).toThrow(/^Model "Old" cannot be put on a car: network: expected a spec of type 'raceline\/actor-critic-mlp'/);
+    const camera = { ...spec, version: 2, observationSize: 120 * 160, embedder: { image: { height: 120, width: 160, channels: 1, convs: [{ filters: 32, kernel: 8, stride: 4 }], dense: [] }, vectorSize: 0, vectorDense: [] } };
+    expect(() => networkSpecForPack({ name: 'Cam', networkSpec: camera })).toThrow('Model "Cam" cannot be put on a car: car packs hold dense layers on a vector observation; camera and LiDAR embedders are not supported by pack version 1 yet.');
+    const lidar = { ...spec, version: 2, observationSize: 64, embedder: { image: null, vectorSize: 64, vectorDense: [256, 256] } };
+    expect(() => networkSpecForPack({ name: 'Lidar', networkSpec: lidar })).toThrow(/^Model "Lidar" cannot be put on a car: car packs hold dense layers/);
   });
 
   it('cuts names for the pack (60 bytes of UTF-8, whole characters) and for files', () => {

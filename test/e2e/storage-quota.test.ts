@@ -1,0 +1,73 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { openBrowser, type BrowserSession } from './browser';
+import { openStudio } from './studio-helpers';
+import { download, fixtureModelFiles, fixtureZip, importFiles, waitForStatus } from './garage-helpers';
+import { importModelZip } from '../../src/share/model-zip';
+
+/** Room left above the usage when the quota is set, bytes: a handful of models (the fixture model is 48 KB of weights). */
+const HEADROOM_BYTES = 600_000;
+/** Imports tried at most before the test gives up waiting for the quota error. */
+const MAX_IMPORTS = 40;
+
+describe('storage quota (real Chromium quota, built site)', () => {
+  const baseUrl = inject('baseUrl');
+  let session: BrowserSession | null = null;
+  let zipPath = '';
+  afterAll(async () => {
+    await session?.close();
+    if (zipPath) rmSync(dirname(zipPath), { recursive: true, force: true });
+  });
+
+  it('fills storage until the quota error, says so, stops training on it, and keeps every model saved before readable', async () => {
+    session = await openBrowser();
+    const { page, context } = session;
+    await openStudio(page, baseUrl);
+    // A real quota: Chromium's DevTools protocol sets this origin's quota just above what it uses now.
+    const origin = new URL(baseUrl).origin;
+    const cdp = await context.newCDPSession(page);
+    const { usage } = (await cdp.send('Storage.getUsageAndQuota', { origin })) as { usage: number };
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + HEADROOM_BYTES });
+
+    // 1. Import the same model again and again until the browser refuses.
+    zipPath = await fixtureZip('quota-car');
+    let saved = 0;
+    let refusal = '';
+    for (let k = 0; k < MAX_IMPORTS && !refusal; k++) {
+      await importFiles(page, zipPath);
+      await expect
+        .poll(async () => ((await page.getByTestId('model-item').count()) > saved || /Nothing was imported/.test((await page.getByTestId('notice').textContent().catch(() => '')) ?? '')), { timeout: 30_000 })
+        .toBe(true);
+      const notice = (await page.getByTestId('notice').textContent()) ?? '';
+      if (/Nothing was imported/.test(notice)) refusal = notice;
+      else saved = await page.getByTestId('model-item').count();
+    }
+    expect(refusal).toContain(
+      'Nothing was imported from quota-car.zip: Browser storage is full: this model was not saved. Delete old models or free disk space; everything saved before is intact.',
+    );
+    expect(saved).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('model-item').count()).toBe(saved); // nothing half-imported
+
+    // 2. Training with the storage full stops at the first checkpoint that does not fit, with the reason.
+    await page.getByTestId('notice').getByRole('button', { name: 'Dismiss message' }).click();
+    await page.getByTestId('train').click();
+    await waitForStatus(page, /stopped|failed/);
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Browser storage is full: the checkpoint of iteration \d+ was not saved, so training stopped\./);
+    expect(await page.getByTestId('model-item').count()).toBe(saved);
+
+    // 3. After a reload every model saved before is listed, and each exports with weights identical to the original.
+    await page.reload();
+    await openStudio(page, baseUrl);
+    await expect.poll(() => page.getByTestId('model-item').count()).toBe(saved);
+    expect(await page.getByTestId('storage').textContent()).toMatch(/Storage: [\d.]+ (KB|MB) used/);
+    const original = fixtureModelFiles()['weights.bin'];
+    const buttons = page.getByRole('button', { name: 'Export quota-car as .zip' });
+    for (let k = 0; k < saved; k++) {
+      const { bytes } = await download(page, () => buttons.nth(k).click());
+      const pkg = await importModelZip(bytes);
+      expect(Buffer.from(new Uint8Array(pkg.weights.buffer, pkg.weights.byteOffset, pkg.weights.byteLength)).equals(Buffer.from(original))).toBe(true);
+    }
+    expect(session.errors.filter((e) => !/GL Driver|GPU stall|QuotaExceeded|quota/i.test(e))).toEqual([]);
+  });
+});
