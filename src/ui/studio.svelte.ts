@@ -21,6 +21,7 @@ import { RacelineStore } from '../store/repository';
 import { CheckpointStore, type ResumableRun } from '../store/checkpoint-repository';
 import { TrackStore } from '../store/track-repository';
 import { LogStore } from '../store/log-store';
+import type { SceneConfig } from '../sim/scene';
 import type { TraceColumns } from '../race/trace-columns';
 import { RacelineDb } from '../store/db';
 import { StorageFullError } from '../store/errors';
@@ -98,6 +99,8 @@ export class Studio {
   hyperparameters = $state<Partial<PpoConfig>>({ numEnvs: 8 });
   maxMinutes = $state(10);
   stopOnLap = $state(true);
+  /** What is on the track while training (object avoidance, head to bot); null for a time trial. */
+  trainingObjects = $state.raw<SceneConfig | null>(null);
   modelName = $state('');
   /** Set while cloning a saved model (DeepRacer's clone: same action space and sensor, new reward or settings). */
   clone = $state.raw<CloneSource | null>(null);
@@ -282,6 +285,7 @@ export class Studio {
       stopOnLap: this.stopOnLap,
       evalTrials: 3,
       initialNetwork: clone ? { spec: clone.network.spec, weights: clone.network.weights.slice() } : null,
+      objects: this.trainingObjects ?? undefined,
     };
     const meta: RunMeta = { modelName: this.modelName.trim(), parent: clone ? { id: clone.id, name: clone.name } : null };
     const runConfig: RunConfig = {
