@@ -135,16 +135,21 @@ export class FakeBleCar extends EventTarget implements BluetoothDeviceLike {
   private rx: FakeCharacteristic;
   private tx: FakeCharacteristic;
 
+  private readonly open: () => Promise<ByteStream>;
+
   /**
+   * @param car the car behind the service: a virtual car, or a function opening a connection to one
+   *   (a reference runtime in a child process).
    * @param attPayload largest write and notification, bytes (MTU − 3).
    * @param longWrite what a longer write does.
    */
   constructor(
-    readonly car: VirtualCar,
+    car: VirtualCar | (() => Promise<ByteStream>),
     public attPayload = 244,
     public longWrite: LongWrite = 'throw',
   ) {
     super();
+    this.open = typeof car === 'function' ? car : async () => car.connect({ link: LINKS.instant });
     this.rx = new FakeCharacteristic(NUS.rx, { write: true, writeWithoutResponse: true, notify: false }, async (bytes) => {
       this.attempted.push(bytes.length);
       if (!this.link) throw Object.assign(new Error('GATT Server is disconnected.'), { name: 'NetworkError' });
@@ -174,7 +179,7 @@ export class FakeBleCar extends EventTarget implements BluetoothDeviceLike {
       connect: async () => {
         this.connects++;
         this.link?.close('reconnected');
-        const link = this.car.connect({ link: LINKS.instant });
+        const link = await this.open();
         this.link = link;
         link.onData((bytes) => {
           for (let at = 0; at < bytes.length; at += this.attPayload) this.tx.notify(bytes.subarray(at, at + this.attPayload));
