@@ -12,6 +12,8 @@ export class StorageStatus {
   usage = $state<number | null>(null);
   /** Bytes this site may use; null until known. */
   quota = $state<number | null>(null);
+  /** False until the first estimate came back. */
+  checked = $state(false);
   /** The browser's answer to the persistence request; null before asking. */
   persistence = $state<'granted' | 'denied' | 'unsupported' | null>(null);
 
@@ -43,5 +45,6 @@ export class StorageStatus {
     const e = await storageEstimate();
     this.usage = e?.usage ?? null;
     this.quota = e && e.quota > 0 ? e.quota : null;
+    this.checked = true;
   }
 }

@@ -60,7 +60,7 @@ describe('storage quota (real Chromium quota, built site)', () => {
     await page.reload();
     await openStudio(page, baseUrl);
     await expect.poll(() => page.getByTestId('model-item').count()).toBe(saved);
-    expect(await page.getByTestId('storage').textContent()).toMatch(/Storage: [\d.]+ (KB|MB) used/);
+    await expect.poll(() => page.getByTestId('storage').textContent()).toMatch(/^Storage: [\d.]+ (KB|MB) used of [\d.]+ (MB|GB) available/);
     const original = fixtureModelFiles()['weights.bin'];
     const buttons = page.getByRole('button', { name: 'Export quota-car as .zip' });
     for (let k = 0; k < saved; k++) {
