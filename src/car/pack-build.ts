@@ -93,7 +93,7 @@ export function observationSpecFor(sensorNames: string[], observationSize: numbe
   try {
     space = observationSpaceFor(sensorNames[0] as SensorName);
   } catch {
-    throw new FormatError(`car pack: sensor '${sensorNames[0]}' is not one Raceline simulates (TRACK_GEOMETRY)`);
+    throw new FormatError(`car pack: sensor '${sensorNames[0]}' is not one Raceline simulates (TRACK_GEOMETRY, FRONT_FACING_CAMERA, STEREO_CAMERAS, LIDAR, SECTOR_LIDAR, DISCRETIZED_SECTOR_LIDAR)`);
   }
   const size = space.shape.reduce((a, b) => a * b, 1);
   if (size !== observationSize) throw new FormatError(`car pack: sensor ${sensorNames[0]} gives ${size} values, the network reads ${observationSize}`);

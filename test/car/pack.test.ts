@@ -66,7 +66,8 @@ describe('car pack format', () => {
   it('refuses a network whose head does not fit the action space', () => {
     const source = fixtureSource();
     expect(() => packContentFor({ ...source, actionSpace: { type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 1 } } })).toThrow(FormatError);
-    expect(() => packContentFor({ ...source, sensorNames: ['LIDAR'] })).toThrow(/sensor 'LIDAR' is not one Raceline simulates/);
+    expect(() => packContentFor({ ...source, sensorNames: ['SONAR'] })).toThrow(/sensor 'SONAR' is not one Raceline simulates/);
+    expect(() => packContentFor({ ...source, sensorNames: ['LIDAR'] })).toThrow(/sensor LIDAR gives 64 values, the network reads 22/);
   });
 });
 
