@@ -2,12 +2,14 @@
  * The log analysis screen's state: which logs are open (a saved model's training and evaluation logs from the log
  * store, sim-trace CSV files, or a model zip's logs), their per-episode and per-iteration aggregates
  * (src/race/analysis.ts), the episodes picked for the path plot, the step being inspected, and a re-scoring with a
- * new reward function (run in the reward sandbox only). Files are parsed in chunks with pauses in between, so a
- * million-step log never freezes the page.
+ * new reward function (run in the reward sandbox only). Files are parsed in a log worker, so a million-step log
+ * never freezes the page.
  */
 import { aggregateEpisodes, iterationStats, type EpisodeAggregate, type IterationStats } from '../race/analysis';
-import { csvToTrace, TraceBuilder, type TraceColumns } from '../race/trace-columns';
-import { EPISODE_STATUSES, SimTraceParser } from '../race/sim-trace';
+import * as Comlink from 'comlink';
+import { csvToTrace, type TraceColumns } from '../race/trace-columns';
+import { EPISODE_STATUSES } from '../race/sim-trace';
+import type { LogWorker } from '../workers/log.worker';
 import { paramsFromRow } from '../race/reward-grid';
 import { importModelZip } from '../share/model-zip';
 import { Track } from '../track/track';
@@ -19,23 +21,16 @@ import { LogStore } from '../store/log-store';
 import { scoreInSandbox } from './reward-scoring';
 import { DEFAULT_TRACK, SHIPPED_TRACKS } from './tracks';
 
-/** Characters parsed between two pauses for the page. */
-const PARSE_SLICE = 1 << 20;
-
 const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** A file's sim-trace, parsed in slices with a pause after each. @throws SimTraceError naming line and column. */
+/** A file's sim-trace, parsed in a log worker (off the page's thread). @throws Error naming line and column. */
 async function parseFile(file: File, onProgress: (f: number) => void): Promise<TraceColumns> {
-  const b = new TraceBuilder(Math.max(1024, Math.ceil(file.size / 120)));
-  const parser = new SimTraceParser((row) => b.push(row), file.name);
-  const text = await file.text();
-  for (let i = 0; i < text.length; i += PARSE_SLICE) {
-    parser.push(text.slice(i, i + PARSE_SLICE));
-    onProgress(i / text.length);
-    await pause();
+  const worker = new Worker(new URL('../workers/log.worker.ts', import.meta.url), { type: 'module', name: 'raceline-log' });
+  try {
+    return await Comlink.wrap<LogWorker>(worker).parse(file, Comlink.proxy(onProgress));
+  } finally {
+    worker.terminate();
   }
-  parser.end();
-  return b.build();
 }
 
 export type Phase = 'training' | 'evaluation';
@@ -89,10 +84,7 @@ export class AnalysisState {
     this.inspect = null;
     this.rescored = null;
     const n = logs.training.length + logs.evaluation.length;
-    const steps = [...logs.training, ...logs.evaluation].reduce((a, t) => a + t.length, 0);
-    this.message = n === 0
-      ? { kind: 'error', text: `${source} has no sim-trace logs (training with the studio keeps them; imported models bring theirs in the zip).` }
-      : { kind: 'info', text: `${source}: ${logs.training.length} training and ${logs.evaluation.length} evaluation log(s), ${steps.toLocaleString('en')} steps.` };
+    this.message = n === 0 ? { kind: 'error', text: `${source} has no sim-trace logs (training with the studio keeps them; imported models bring theirs in the zip).` } : null;
   }
 
   /** Opens a saved model's logs: its run's training logs and its evaluations (races included). */
