@@ -5,7 +5,7 @@
  * wanted: positions, angles, speeds and progress to 4 decimals as the simulator's `SIM_TRACE_LOG` line prints them
  * (reference/deepracer.md §4.1), rewards and times exactly.
  */
-import { EPISODE_STATUSES, formatSimTraceRow, SIM_TRACE_HEADER, SimTraceParser, type SimTraceRow } from './sim-trace';
+import { EPISODE_STATUSES, pythonFloat, SIM_TRACE_HEADER, SimTraceParser, type SimTraceRow } from './sim-trace';
 import type { CarStepEvent } from '../sim/racing-env';
 
 /** One iteration's (or one evaluation's) steps, column by column. Every array has `length` entries. */
@@ -162,11 +162,31 @@ export function rowAt(t: TraceColumns, i: number): SimTraceRow {
   };
 }
 
-/** DeepRacer's 17-column sim-trace CSV of a log (header included, `\n` line ends). */
+/**
+ * DeepRacer's 17-column sim-trace CSV of a log (header included, `\n` line ends): each line what
+ * `formatSimTraceRow(rowAt(t, i))` writes, built directly from the columns (about 4× faster).
+ */
 export function tracesToCsv(t: TraceColumns): string {
-  const lines: string[] = [SIM_TRACE_HEADER];
-  for (let i = 0; i < t.length; i++) lines.push(formatSimTraceRow(rowAt(t, i)));
-  return `${lines.join('\n')}\n`;
+  const chunks: string[] = [];
+  let lines: string[] = [SIM_TRACE_HEADER];
+  const f = (v: number): string => pythonFloat(round4(v));
+  const len = pythonFloat(t.trackLen);
+  for (let i = 0; i < t.length; i++) {
+    const a = t.action[i];
+    const flags = t.flags[i];
+    lines.push(
+      `${t.episode[i]},${t.steps[i]}.0,${f(t.x[i])},${f(t.y[i])},${f(t.yaw[i])},${f(t.steer[i])},${f(t.throttle[i])},` +
+        `${a >= 0 ? a : `[${f(t.steer[i])} ${f(t.throttle[i])}]`},${pythonFloat(t.reward[i])},${flags & 1 ? 'True' : 'False'},` +
+        `${flags & 2 ? 'True' : 'False'},${f(t.progress[i])},${t.closestWaypoint[i]},${len},` +
+        `${pythonFloat(Math.round(t.tstamp[i] * 1e6) / 1e6)},${EPISODE_STATUSES[t.status[i]] ?? 'in_progress'},${f(t.pause[i])}`,
+    );
+    if (lines.length >= 65536) {
+      chunks.push(lines.join('\n'));
+      lines = [];
+    }
+  }
+  if (lines.length) chunks.push(lines.join('\n'));
+  return `${chunks.join('\n')}\n`;
 }
 
 /**

@@ -340,27 +340,89 @@ export function objectInCamera(x: number, y: number, heading: number, o: SceneOb
   return false;
 }
 
+const nearestScratch: Nearest = emptyNearest();
+
+/** Edges of the inner-half polygon bucketed by horizontal bands (as Track.contains buckets the road's), per track. */
+interface EdgeBands {
+  edges: Float64Array; // [x1, y1, x2, y2] per edge
+  bands: Int32Array[];
+  minY: number;
+}
+const BAND = 0.1; // m
+const innerHalves = new WeakMap<Track, EdgeBands>();
+
+function innerHalfBands(track: Track): EdgeBands {
+  let cached = innerHalves.get(track);
+  if (cached) return cached;
+  const c = track.center;
+  const b = track.inner;
+  const list: number[] = [];
+  const n = c.xs.length;
+  const m = b.xs.length;
+  for (let i = 0; i < n - 1; i++) list.push(c.xs[i], c.ys[i], c.xs[i + 1], c.ys[i + 1]);
+  for (let i = 0; i < m - 1; i++) list.push(b.xs[i], b.ys[i], b.xs[i + 1], b.ys[i + 1]);
+  if (!track.loop) {
+    // One ring: centre forward, then the inner border backward; close both gaps.
+    list.push(c.xs[n - 1], c.ys[n - 1], b.xs[m - 1], b.ys[m - 1], b.xs[0], b.ys[0], c.xs[0], c.ys[0]);
+  }
+  const edges = Float64Array.from(list);
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (let e = 0; e < edges.length; e += 4) {
+    minY = Math.min(minY, edges[e + 1], edges[e + 3]);
+    maxY = Math.max(maxY, edges[e + 1], edges[e + 3]);
+  }
+  const lists: number[][] = Array.from({ length: Math.max(1, Math.ceil((maxY - minY) / BAND) + 1) }, () => []);
+  for (let e = 0; e < edges.length; e += 4) {
+    const b1 = Math.floor((Math.min(edges[e + 1], edges[e + 3]) - minY) / BAND);
+    const b2 = Math.floor((Math.max(edges[e + 1], edges[e + 3]) - minY) / BAND);
+    for (let k = b1; k <= b2; k++) lists[k].push(e);
+  }
+  cached = { edges, bands: lists.map((l) => Int32Array.from(l)), minY };
+  innerHalves.set(track, cached);
+  return cached;
+}
+
 /**
  * Even-odd test of whether (x, y) lies between the centre line and the inner border (simapp `_inner_poly_`:
  * `Polygon(center_line, [inner_border])` on loops, the ring centre + reversed inner border on open tracks).
  */
 export function inInnerHalf(track: Track, x: number, y: number): boolean {
-  const c = track.center;
-  const b = track.inner;
+  const h = innerHalfBands(track);
+  const k = Math.floor((y - h.minY) / BAND);
+  if (k < 0 || k >= h.bands.length) return false;
+  const e = h.edges;
   let inside = false;
-  const edge = (ax: number, ay: number, bx: number, by: number): void => {
-    if (ay > y !== by > y && x < ax + ((y - ay) / (by - ay)) * (bx - ax)) inside = !inside;
-  };
-  const n = c.xs.length;
-  for (let i = 0; i < n - 1; i++) edge(c.xs[i], c.ys[i], c.xs[i + 1], c.ys[i + 1]);
-  const m = b.xs.length;
-  for (let i = 0; i < m - 1; i++) edge(b.xs[i], b.ys[i], b.xs[i + 1], b.ys[i + 1]);
-  if (!track.loop) {
-    // One ring: centre forward, then the inner border backward; close both gaps.
-    edge(c.xs[n - 1], c.ys[n - 1], b.xs[m - 1], b.ys[m - 1]);
-    edge(b.xs[0], b.ys[0], c.xs[0], c.ys[0]);
+  for (const i of h.bands[k]) {
+    const ay = e[i + 1];
+    const by = e[i + 3];
+    if (ay > y !== by > y && x < e[i] + ((y - ay) / (by - ay)) * (e[i + 2] - e[i])) inside = !inside;
   }
   return inside;
+}
+
+/** What `objectParams` keeps of an object between steps: its geometry on the track, for as long as it stays put. */
+interface ObjectGeometry {
+  track: Track;
+  x: number;
+  y: number;
+  segment: number;
+  along: number;
+  fromCenter: number;
+  inner: boolean;
+}
+const geometry = new WeakMap<SceneObject, ObjectGeometry>();
+
+/** An object's projection, distance from the centre line and inner-half test, recomputed only when it moved. */
+function geometryOf(track: Track, o: SceneObject): ObjectGeometry {
+  const g = geometry.get(o);
+  if (g && g.track === track && g.x === o.x && g.y === o.y) return g;
+  // A small move (a bot's step) searches near the last projection; a jump (boxes placed anew) scans the whole line.
+  const near = g !== undefined && g.track === track && Math.hypot(o.x - g.x, o.y - g.y) < 0.5;
+  track.project(o.x, o.y, near ? g.segment : -1, nearestScratch);
+  const fresh = { track, x: o.x, y: o.y, segment: nearestScratch.segment, along: nearestScratch.along, fromCenter: Math.sqrt(nearestScratch.dist2), inner: inInnerHalf(track, o.x, o.y) };
+  geometry.set(o, fresh);
+  return fresh;
 }
 
 /** The object keys of DeepRacer's params for one racer. */
@@ -374,8 +436,6 @@ export interface ObjectParams {
   objects_distance_from_center: number[];
   object_in_camera: boolean;
 }
-
-const nearestScratch: Nearest = emptyNearest();
 
 /**
  * The `objects_*` params of a racer, as simapp's `get_object_reward_params` computes them:
@@ -408,10 +468,10 @@ export function objectParams(track: Track, objects: readonly SceneObject[], agen
   for (let k = 0; k < n; k++) {
     const o = objects[k];
     location[k] = [o.x, o.y];
-    track.project(o.x, o.y, -1, nearestScratch);
-    distance[k] = nearestScratch.along;
-    fromCenter[k] = Math.sqrt(nearestScratch.dist2);
-    left[k] = inInnerHalf(track, o.x, o.y) !== !track.isCcw;
+    const g = geometryOf(track, o);
+    distance[k] = g.along;
+    fromCenter[k] = g.fromCenter;
+    left[k] = g.inner !== !track.isCcw;
     heading[k] = o.kind === 'bot' ? toDegrees(o.heading) : 0;
     speed[k] = o.kind === 'bot' ? o.speed : 0;
   }

@@ -315,7 +315,9 @@ export class RacingVectorEnv implements VectorEnv {
 
   /**
    * A planck body for a box or bot: a sensor fixture of the footprint (the racers pass through it; crashes are
-   * judged geometrically, as DeepRacer does) that collides with nothing, so only ray casts (LiDAR) meet it.
+   * judged geometrically, as DeepRacer does) that collides with nothing, so only ray casts (LiDAR) meet it. Boxes are
+   * placed at every scene reset; bots follow their scene every step when the env has a LiDAR (nothing else reads
+   * the bodies; `objectPoses`/`objectsFor` give the current poses).
    */
   private objectBody(type: 'static' | 'kinematic', kind: 'object' | 'bot', index: number, scene: number, length: number, width: number): Body {
     const body = this.world.createBody({ type, position: Vec2(0, 0), angle: 0, userData: { kind, index, scene } });
@@ -527,7 +529,8 @@ export class RacingVectorEnv implements VectorEnv {
     for (let k = 0; k < this.scenes.length; k++) {
       if (!this.race.objects?.shared && this.parked[k]) continue;
       this.scenes[k].advance(dt);
-      if (this.scenes[k].bots) this.syncSceneBodies(k);
+      // Only ray casts (LiDAR) look at the bodies: moving them in planck's broad phase every step costs more than the rest.
+      if (this.scenes[k].bots && this.layout.lidar) this.syncSceneBodies(k);
     }
     for (const c of this.carObjects) {
       const b = this.bodies[c.index];

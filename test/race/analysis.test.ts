@@ -127,3 +127,24 @@ describe('reward debugger params', () => {
     }
   });
 });
+
+describe('trace columns', () => {
+  it('tracesToCsv writes exactly what formatSimTraceRow writes for each row', async () => {
+    const { formatSimTraceRow } = await import('../../src/race/sim-trace');
+    const { rowAt, tracesToCsv } = await import('../../src/race/trace-columns');
+    const b = new TraceBuilder();
+    for (let i = 0; i < 500; i++) {
+      b.push({
+        episode: i >> 4, steps: (i % 16) + 1, x: Math.sin(i) * 7.123456, y: Math.cos(i) * 0.00001234, yaw: -179.99 + i, steer: [-30, 15, 0][i % 3],
+        throttle: 0.5 + (i % 7) * 0.55, action: i % 5 === 0 ? [-12.5, 1.75] : i % 10, reward: i % 9 === 0 ? 1e-7 : i / 3, done: i % 16 === 15,
+        allWheelsOnTrack: i % 4 !== 0, progress: (i % 16) * 6.6666, closestWaypoint: i % 118, trackLen: 17.709159380834848, tstamp: (i % 16) / 15 + 1234.5,
+        episodeStatus: ['prepare', 'in_progress', 'off_track', 'crashed', 'lap_complete', 'pause'][i % 6], pauseDuration: i % 6 === 5 ? 2.9333 : 0,
+        obstacleCrashCounter: null, wallClock: null,
+      });
+    }
+    const t = b.build();
+    const lines = tracesToCsv(t).trimEnd().split('\n').slice(1);
+    expect(lines).toHaveLength(500);
+    lines.forEach((line, i) => expect(line).toBe(formatSimTraceRow(rowAt(t, i))));
+  });
+});
