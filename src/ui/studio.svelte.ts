@@ -14,19 +14,15 @@ import type { NetworkSpec } from '../rl/networks';
 import type { TrialResult } from '../race/evaluate';
 import type { TrackData } from '../track/track-data';
 import { Track } from '../track/track';
-import { TrainingClient, type TrainingCheckpoint } from '../workers/training-client';
+import { TrainingClient } from '../workers/training-client';
 import { evaluateInWorker } from '../workers/evaluation-client';
-import type { NetworkBlob } from '../workers/protocol';
 import { RacelineStore } from '../store/repository';
 import { CheckpointStore, type ResumableRun } from '../store/checkpoint-repository';
 import { TrackStore } from '../store/track-repository';
 import { LogStore } from '../store/log-store';
 import type { SceneConfig } from '../sim/scene';
-import type { TraceColumns } from '../race/trace-columns';
 import { RacelineDb } from '../store/db';
-import { StorageFullError } from '../store/errors';
-import { makeCheckpointRecord } from '../store/garage-records';
-import { newId, type ClaimedEvaluation, type RunRecord } from '../store/records';
+import type { ClaimedEvaluation, RunRecord } from '../store/records';
 import { DEFAULT_TRACK, SHIPPED_TRACKS } from './tracks';
 import type { IterationPoint } from './training-types';
 import { checkClaim, evaluationRecord, type ClaimCheck } from './evaluation-record';
@@ -35,6 +31,8 @@ import { SharedLink } from './shared-link.svelte';
 import { StorageStatus } from './storage-status.svelte';
 import { saveTrainedModel, type RunBase, type RunMeta, type TrainingSetupPlain } from './save-trained';
 import { importTrackFile } from './track-import';
+import { liveRuns, queueLog, RunRecorder } from './run-recorder';
+import { newRunRecord, resumePlan, type CloneSource, type ResumePlan } from './run-setup';
 
 export type StudioStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed' | 'saving';
 
@@ -43,28 +41,7 @@ export interface Notice {
   text: string;
 }
 
-/** A saved model being cloned: training starts from its weights with its action space and network. */
-export interface CloneSource {
-  id: string;
-  name: string;
-  actionSpace: ActionSpace;
-  sensor: string;
-  network: NetworkBlob;
-}
-
-/** The settings of a run as kept in its record (`RunRecord.config`), enough to resume it. */
-export interface RunConfig {
-  ppo: PpoConfig;
-  actionSpace: ActionSpace;
-  rewardCode: string;
-  rewardLanguage: RewardLanguage;
-  maxMinutes: number;
-  stopOnLap: boolean;
-  /** The geometry, for an imported track only. */
-  trackData?: TrackData;
-  modelName?: string;
-  parent?: { id: string; name: string } | null;
-}
+export type { CloneSource, RunConfig } from './run-setup';
 
 /** The evaluation on show. */
 export interface ShownEvaluation {
@@ -82,10 +59,6 @@ const REPLAY_SPEED = 2;
 const LOG_LINES = 200;
 /** The training log is redrawn at most this often, ms (reward code may print on every step). */
 const LOG_FLUSH_MS = 100;
-/** Web Locks name of a run being trained in some tab (an interrupted run holds none). */
-const RUN_LOCK_PREFIX = 'raceline-run-';
-/** Shortest time a resumed run gets, minutes, when its maximum time is (nearly) used up. */
-const MIN_RESUME_MINUTES = 0.5;
 
 const EMPTY_BASE: RunBase = { points: [], trainingSeconds: 0, envSteps: 0, bestProgress: 0, evaluation: null };
 
@@ -142,16 +115,8 @@ export class Studio {
   logs: LogStore | null = null;
 
   private client: TrainingClient | null = null;
-  /** Run records are written in order, one after another. */
-  private runWrites: Promise<void> = Promise.resolve();
-  /** Sim-trace log writes of the run, one after another; `logsFull` once the storage refused one. */
-  private logWrites: Promise<void> = Promise.resolve();
-  private logsFull = false;
-  /** The checkpoint waiting to be written (only the newest is kept) and the write in progress. */
-  private pendingCheckpoint: ReturnType<typeof makeCheckpointRecord> | null = null;
-  private checkpointWriting: Promise<void> | null = null;
-  /** Set when a checkpoint write found the storage full: training was stopped because of it. */
-  private storageStop: string | null = null;
+  /** Evaluation logs are written one after another. */
+  private evaluationLogs: Promise<void> = Promise.resolve();
   private replayFrame = 0;
   private pendingLog: string[] = [];
   private logTimer: ReturnType<typeof setTimeout> | null = null;
@@ -288,30 +253,7 @@ export class Studio {
       objects: this.trainingObjects ?? undefined,
     };
     const meta: RunMeta = { modelName: this.modelName.trim(), parent: clone ? { id: clone.id, name: clone.name } : null };
-    const runConfig: RunConfig = {
-      ppo: config,
-      actionSpace,
-      rewardCode: setup.rewardCode,
-      rewardLanguage: setup.rewardLanguage,
-      maxMinutes: setup.maxMinutes,
-      stopOnLap: setup.stopOnLap,
-      ...(SHIPPED_TRACKS.some((t) => t.name === track.name) ? {} : { trackData: track }),
-      modelName: meta.modelName,
-      parent: meta.parent,
-    };
-    const run: RunRecord = {
-      type: 'run',
-      version: 1,
-      id: newId('run'),
-      modelId: null,
-      startedAt: Date.now(),
-      endedAt: null,
-      status: 'running',
-      error: null,
-      track: track.name,
-      config: runConfig as unknown as Record<string, unknown>,
-      metrics: [],
-    };
+    const run = newRunRecord(setup, meta);
     this.clone = null;
     await this.runTraining(setup, run, EMPTY_BASE, meta);
   }
@@ -334,49 +276,29 @@ export class Studio {
       await this.refreshResumable();
       return;
     }
-    const cfg = run.config as unknown as RunConfig;
-    let config: PpoConfig;
-    let track: TrackData | undefined;
+    let plan: ResumePlan;
     try {
-      config = resolvePpoConfig(cfg.ppo);
-      if (cfg.trackData) this.ensureTrack(cfg.trackData);
-      track = cfg.trackData ?? SHIPPED_TRACKS.find((t) => t.name === run.track);
-      if (!track) throw new Error(`the track '${run.track}' is not available in this Raceline`);
+      plan = resumePlan(run, checkpoint);
     } catch (e) {
       this.notice = { kind: 'error', text: `Cannot resume the training: ${(e as Error).message}. Discard it and train again.` };
       return;
     }
+    const { config: cfg, track, setup } = plan;
+    if (cfg.trackData) this.ensureTrack(cfg.trackData);
     this.clone = null;
     this.trackName = track.name;
     this.rewardLanguage = cfg.rewardLanguage;
     this.rewardCode = cfg.rewardCode;
     this.actionSpace = structuredClone(cfg.actionSpace);
-    this.hyperparameters = { ...config, hiddenSizes: [...config.hiddenSizes] };
+    this.hyperparameters = { ...setup.config, hiddenSizes: [...setup.config.hiddenSizes] };
     this.maxMinutes = cfg.maxMinutes;
     this.stopOnLap = cfg.stopOnLap;
     this.modelName = cfg.modelName ?? '';
+    this.trainingObjects = cfg.objects ?? null;
     this.resumable = this.resumable.filter((r) => r.run.id !== runId);
-    const base: RunBase = {
-      points: checkpoint.points,
-      trainingSeconds: checkpoint.trainingSeconds,
-      envSteps: checkpoint.envSteps,
-      bestProgress: checkpoint.bestProgress,
-      evaluation: checkpoint.evaluation,
-    };
-    const setup: TrainingSetupPlain = {
-      track,
-      actionSpace: cfg.actionSpace,
-      rewardCode: cfg.rewardCode,
-      rewardLanguage: cfg.rewardLanguage,
-      config,
-      maxMinutes: Math.max(MIN_RESUME_MINUTES, cfg.maxMinutes - checkpoint.trainingSeconds / 60),
-      stopOnLap: cfg.stopOnLap,
-      evalTrials: 3,
-      initialNetwork: { spec: checkpoint.networkSpec, weights: new Float32Array(checkpoint.data.slice(0)) },
-    };
     run.status = 'running';
     this.notice = { kind: 'info', text: `Resuming "${cfg.modelName || track.displayName}" from iteration ${checkpoint.iteration}.` };
-    await this.runTraining(setup, run, base, { modelName: cfg.modelName ?? '', parent: cfg.parent ?? null });
+    await this.runTraining(setup, run, plan.base, plan.meta);
   }
 
   /** Gives up an interrupted run: its checkpoints are deleted and the run is marked stopped. */
@@ -403,19 +325,17 @@ export class Studio {
     this.lastTrainingEvaluation = base.evaluation;
     this.evaluation = null;
     this.autosaved = null;
-    this.storageStop = null;
-    this.logsFull = false;
     this.stopReplay();
     this.log = [];
-    this.saveRun(run);
-    const unlock = lockRun(run.id);
-    if (setup.rewardLanguage === 'python') this.appendLog('Loading Python (Pyodide) in the sim workers…');
-    const shift = (p: IterationPoint): IterationPoint => ({
-      ...p,
-      iteration: p.iteration + base.points.length,
-      elapsedS: p.elapsedS + base.trainingSeconds,
-      globalStep: p.globalStep + base.envSteps,
+    const recorder = new RunRecorder({ store: this.store, checkpoints: this.checkpoints, logs: this.logs }, run, base, {
+      onAutosave: (iteration, ms) => (this.autosaved = { iteration, ms }),
+      onStorageFull: (message) => {
+        this.notice = { kind: 'error', text: message };
+        this.client?.stop();
+      },
+      onError: (message) => (this.notice = { kind: 'error', text: message }),
     });
+    if (setup.rewardLanguage === 'python') this.appendLog('Loading Python (Pyodide) in the sim workers…');
     this.client = new TrainingClient(setup, {
       // The run is over for the client when it says stopped or failed; for the studio, once the model is kept.
       onStatus: (s) => (this.status = s === 'stopped' || s === 'failed' ? 'saving' : s),
@@ -423,30 +343,29 @@ export class Studio {
       onPoses: (p) => (this.poses = p.slice()),
       onLog: (line) => this.appendLog(line),
       onIteration: (point, extra) => {
-        this.points = [...this.points, shift(point)];
+        this.points = [...this.points, recorder.shift(point)];
         this.bestProgress = Math.max(base.bestProgress, extra.bestProgress);
         if (extra.bestTrail) this.trail = extra.bestTrail;
         if (extra.evaluation) this.lastTrainingEvaluation = extra.evaluation;
       },
-      onCheckpoint: (c) => this.queueCheckpoint(run.id, base, c, shift),
-      // DeepRacer's training sim-trace, one file per iteration (0-based, continuing a resumed run's numbering).
-      onSimTrace: (iteration, trace) => this.keepLog(run.id, 'training', base.points.length + iteration, trace),
+      onCheckpoint: (c) => recorder.checkpoint(c),
+      // DeepRacer's training sim-trace, one file per iteration.
+      onSimTrace: (iteration, trace) => recorder.trainingLog(iteration, trace),
     });
     const outcome = await this.client.start();
     this.client = null;
     this.flushLog();
-    await this.checkpointWriting;
-    await this.logWrites;
-    unlock();
+    await recorder.settle();
     if (outcome.error) {
       this.rewardError = { message: outcome.error.message, line: outcome.error.line };
       this.notice = { kind: 'error', text: `Training stopped: ${outcome.error.message}` };
     }
     const points = this.points;
+    const storageStop = recorder.storageStop;
     let savedId: string | null = null;
     if (outcome.network && points.length > 0) {
       this.status = 'saving';
-      const saved = await saveTrainedModel(this.store, { setup, outcome, runId: run.id, base, meta, points, storageStop: this.storageStop, lastCheckpoint: (this.autosaved as Studio['autosaved'])?.iteration ?? null });
+      const saved = await saveTrainedModel(this.store, { setup, outcome, runId: run.id, base, meta, points, storageStop, lastCheckpoint: recorder.lastCheckpoint });
       this.notice = saved.notice ?? this.notice;
       savedId = saved.id;
       if (savedId) {
@@ -459,86 +378,18 @@ export class Studio {
     run.modelId = savedId;
     run.metrics = points;
     // A run whose model could not be saved stays open, so its checkpoints can be resumed once there is space.
-    if (savedId || !this.storageStop) {
+    if (savedId || !storageStop) {
       run.endedAt = Date.now();
       run.status = outcome.error ? 'failed' : outcome.reason === 'lap' ? 'completed' : 'stopped';
       run.error = outcome.error?.message ?? null;
     }
-    this.saveRun(run);
-    await this.runWrites;
+    await recorder.finish();
     if (savedId && this.checkpoints) await this.checkpoints.discard(run.id).catch(() => 0);
     await this.refreshResumable().catch(() => {});
     void this.storage.refresh();
     this.status = outcome.error ? 'failed' : 'stopped';
     // DeepRacer's next step after training: evaluate the model (3 trials) and replay a trial.
     if (savedId && !outcome.error) await this.evaluateModel(savedId);
-  }
-
-  /**
-   * Queues the write of one sim-trace log. A full disk ends log keeping for this run (training goes on; the
-   * checkpoint that follows decides whether it can); other failures become a notice.
-   */
-  private keepLog(owner: string, phase: 'training' | 'evaluation', iteration: number, trace: TraceColumns): void {
-    const logs = this.logs;
-    if (!logs || this.logsFull || trace.length === 0) return;
-    this.logWrites = this.logWrites
-      .then(() => logs.putTrace(owner, phase, iteration, trace))
-      .catch((e: unknown) => {
-        if (e instanceof StorageFullError) {
-          this.logsFull = true;
-          this.notice = { kind: 'error', text: `Browser storage is full: sim-trace logs are no longer kept for this run (${(e as Error).message})` };
-        } else {
-          this.notice = { kind: 'error', text: `A sim-trace log was not kept: ${(e as Error).message}` };
-        }
-      });
-  }
-
-  /** Builds the checkpoint of an update now (the weights are copied) and writes it when the previous write is done. */
-  private queueCheckpoint(runId: string, base: RunBase, c: TrainingCheckpoint, shift: (p: IterationPoint) => IterationPoint): void {
-    if (!this.checkpoints || this.storageStop) return;
-    const points = [...base.points, ...c.points.map(shift)];
-    this.pendingCheckpoint = makeCheckpointRecord(
-      {
-        id: newId('checkpoint'),
-        runId,
-        createdAt: Date.now(),
-        iteration: points[points.length - 1].iteration,
-        networkSpec: c.network.spec,
-        points,
-        trainingSeconds: base.trainingSeconds + c.trainingSeconds,
-        envSteps: base.envSteps + c.envSteps,
-        bestProgress: Math.max(base.bestProgress, c.bestProgress),
-        evaluation: (c.evaluation ?? base.evaluation)?.map(({ path: _p, ...t }) => t) ?? null,
-      },
-      c.network.weights,
-    );
-    this.checkpointWriting ??= this.writeCheckpoints();
-  }
-
-  /** Writes queued checkpoints one at a time; a full disk stops training with a message, keeping what is saved. */
-  private async writeCheckpoints(): Promise<void> {
-    const checkpoints = this.checkpoints!;
-    while (this.pendingCheckpoint) {
-      const record = this.pendingCheckpoint;
-      this.pendingCheckpoint = null;
-      // A checkpoint promises the logs of its iterations: let their writes land first.
-      await this.logWrites;
-      const t0 = performance.now();
-      try {
-        await checkpoints.add(record);
-        this.autosaved = { iteration: record.iteration, ms: performance.now() - t0 };
-      } catch (e) {
-        if (e instanceof StorageFullError) {
-          this.storageStop = `Browser storage is full: the checkpoint of iteration ${record.iteration} was not saved, so training stopped.`;
-          this.notice = { kind: 'error', text: `${this.storageStop} Everything saved before is intact.` };
-          this.pendingCheckpoint = null;
-          this.client?.stop();
-          break;
-        }
-        this.notice = { kind: 'error', text: `Autosave failed (training goes on): ${(e as Error).message}` };
-      }
-    }
-    this.checkpointWriting = null;
   }
 
   pause(): void {
@@ -570,18 +421,6 @@ export class Studio {
     this.log = [...this.log, ...this.pendingLog.splice(0)].slice(-LOG_LINES);
   }
 
-  /** Queues a write of the run record (settings, status, metric series); a failure becomes a notice. */
-  private saveRun(run: RunRecord): void {
-    const store = this.store;
-    if (!store) return;
-    const snapshot: RunRecord = { ...run, metrics: run.metrics.map((p) => ({ ...p })) };
-    this.runWrites = this.runWrites
-      .then(() => store.putRun(snapshot))
-      .catch((e: unknown) => {
-        if (!this.storageStop) this.notice = { kind: 'error', text: (e as Error).message };
-      });
-  }
-
   /**
    * Evaluates a saved model (DeepRacer time trial) in a worker, stores and shows the result, and replays trial 1.
    * A model that came with a claimed result (link, zip) is evaluated with the claim's seed and number of trials,
@@ -606,9 +445,9 @@ export class Studio {
       const r = await evaluateInWorker(track, model.actionSpace, { spec: model.networkSpec, weights }, trials, seed, { trace: this.logs !== null });
       if (!r.ok) throw new Error(r.error.message);
       if (r.trace && this.logs) {
+        // DeepRacer's evaluation sim-trace, numbered by the model's evaluations.
         const done = (await this.logs.summary(id).catch(() => [])).filter((l) => l.phase === 'evaluation').length;
-        this.logsFull = false;
-        this.keepLog(id, 'evaluation', done, r.trace);
+        this.evaluationLogs = queueLog(this.logs, this.evaluationLogs, id, 'evaluation', done, r.trace, () => false, (message) => (this.notice = { kind: 'error', text: message }));
       }
       this.evaluation = { modelId: id, trials: r.trials, seed, claim: model.claim, check: model.claim ? checkClaim(model.claim, r.trials) : null };
       await this.store.addEvaluation(evaluationRecord(id, model.track, seed, r.trials));
@@ -656,27 +495,5 @@ export class Studio {
   /** A Track object for the reward check (geometry only). */
   geometry(): Track {
     return new Track(this.track);
-  }
-}
-
-/** Holds a Web Lock named after the run while it trains, so another tab does not offer to resume it. @returns the release. */
-function lockRun(runId: string): () => void {
-  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  if (!locks) return () => {};
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  void locks.request(`${RUN_LOCK_PREFIX}${runId}`, () => held).catch(() => {});
-  return release;
-}
-
-/** Ids of the runs some tab of this site is training now (their locks are held). */
-async function liveRuns(): Promise<Set<string>> {
-  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  if (!locks) return new Set();
-  try {
-    const { held = [] } = await locks.query();
-    return new Set(held.map((l) => l.name ?? '').filter((n) => n.startsWith(RUN_LOCK_PREFIX)).map((n) => n.slice(RUN_LOCK_PREFIX.length)));
-  } catch {
-    return new Set();
   }
 }
