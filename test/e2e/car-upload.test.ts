@@ -25,26 +25,43 @@ import { loadTrackData } from '../helpers/tracks';
 
 const DONE = /^✓ Done: the car runs the new model \(slot \d\), (\d+) bytes in [\d.]+ s\. Verified: the car checked SHA-256 ([0-9a-f]{16})… before switching\./;
 
-/** Opens the upload dialog of the first saved model. */
+/** Opens the upload dialog of the first saved model (closing one a failed test left open). */
 async function openUploadDialog(page: Page): Promise<void> {
+  if (await page.getByTestId('car-upload').count()) await closeDialog(page);
   await page.getByTestId('upload-to-car').first().click();
   await page.getByTestId('car-upload').waitFor();
   await expect.poll(() => page.getByTestId('car-upload-start').isEnabled(), { timeout: 30_000 }).toBe(true);
 }
 
-/** Samples the "n of N bytes acknowledged" line every 40 ms until the result shows. @returns the distinct values seen. */
-async function watchProgress(page: Page, timeoutMs = 120_000): Promise<{ acked: number; total: number }[]> {
+/**
+ * Records every text the "n of N bytes acknowledged" line takes, in the page (a MutationObserver, so no
+ * update is missed however busy the machine is). Call before pressing Upload; `progressSeen` reads it.
+ */
+async function recordProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __carProgress: string[]; __carObserver?: MutationObserver };
+    w.__carObserver?.disconnect();
+    w.__carProgress = [];
+    const root = document.querySelector('[data-testid=car-upload]')!;
+    const note = () => {
+      const t = root.querySelector('[data-testid=car-upload-bytes]')?.textContent ?? '';
+      if (t && w.__carProgress.at(-1) !== t) w.__carProgress.push(t);
+    };
+    w.__carObserver = new MutationObserver(note);
+    w.__carObserver.observe(root, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+/** Waits for the upload's result. @returns the distinct acknowledged byte counts the page showed, in order. */
+async function progressSeen(page: Page, timeoutMs = 120_000): Promise<{ acked: number; total: number }[]> {
+  await page.getByTestId('car-upload-result').waitFor({ timeout: timeoutMs });
+  const texts = await page.evaluate(() => (window as unknown as { __carProgress: string[] }).__carProgress);
   const seen: { acked: number; total: number }[] = [];
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const text = await page.getByTestId('car-upload-bytes').textContent({ timeout: 1000 }).catch(() => null);
-    const m = text?.match(/^([\d,]+) of ([\d,]+) bytes acknowledged/);
-    if (m) {
-      const p = { acked: Number(m[1].replace(/,/g, '')), total: Number(m[2].replace(/,/g, '')) };
-      if (seen.at(-1)?.acked !== p.acked) seen.push(p);
-    }
-    if (await page.getByTestId('car-upload-result').count()) break;
-    await page.waitForTimeout(40);
+  for (const text of texts) {
+    const m = text.match(/^([\d,]+) of ([\d,]+) bytes acknowledged/);
+    if (!m) continue;
+    const p = { acked: Number(m[1].replace(/,/g, '')), total: Number(m[2].replace(/,/g, '')) };
+    if (seen.at(-1)?.acked !== p.acked) seen.push(p);
   }
   return seen;
 }
@@ -89,8 +106,9 @@ describe('upload to a car (real Chromium, built site)', () => {
     await openUploadDialog(page);
     await expect(page.getByRole('radio', { name: /Virtual car/ }).isChecked()).resolves.toBe(true);
     await page.getByRole('radio', { name: /^float32/ }).check();
+    await recordProgress(page);
     await page.getByTestId('car-upload-start').click();
-    const seen = await watchProgress(page);
+    const seen = await progressSeen(page);
     // over the simulated 115200-baud link a float32 pack takes about 2 s: the bar moves in steps
     const total = seen[0].total;
     const between = seen.filter((p) => p.acked > 0 && p.acked < total);
@@ -129,8 +147,9 @@ describe('upload to a car (real Chromium, built site)', () => {
     await openUploadDialog(page);
     await page.getByRole('radio', { name: /^Bluetooth/ }).check();
     await page.getByRole('radio', { name: /^int8/ }).check();
+    await recordProgress(page);
     await page.getByTestId('car-upload-start').click();
-    const seen = await watchProgress(page, 180_000);
+    const seen = await progressSeen(page, 180_000);
     const result = page.getByTestId('car-upload-result');
     const text = (await result.textContent())!.trim().replace(/\s+/g, ' ');
     expect(text, `${text}\n${ble.errors.join('\n')}`).toMatch(DONE);
@@ -167,8 +186,9 @@ describe('upload to a car (real Chromium, built site)', () => {
     await openUploadDialog(page);
     await page.getByRole('radio', { name: /^USB serial/ }).check();
     await page.getByRole('radio', { name: /^float32/ }).check();
+    await recordProgress(page);
     await page.getByTestId('car-upload-start').click();
-    const seen = await watchProgress(page);
+    const seen = await progressSeen(page);
     const text = (await page.getByTestId('car-upload-result').textContent())!.trim().replace(/\s+/g, ' ');
     expect(text).toMatch(DONE);
     console.log(`USB serial (fake port, Node virtual car at 115200 baud): ${text}`);
