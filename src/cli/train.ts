@@ -5,7 +5,8 @@
  * summary line: `{trials: [{progress, lapTimeS}], trainSeconds, envSteps, ...}`.
  * Run with `--help` for the flags.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs, type Args } from './args';
 import { loadTrack } from './tracks-node';
 import { saveModel } from './save-model';
@@ -19,6 +20,8 @@ import { resolvePpoConfig, type PpoConfig } from '../rl/config';
 import { selectBackend } from '../rl/backend';
 import { actionSpaceFromMetadata } from '../rl/model-metadata';
 import { evaluatePolicy, summarizeTrials, type TrialResult } from '../race/evaluate';
+import { TraceRecorder, tracesToCsv } from '../race/trace-columns';
+import type { SceneConfig } from '../sim/scene';
 
 const HELP = `usage: npm run train -- [flags]
   --track NAME|FILE.npy   shipped track name or DeepRacer route file (default reinvent_base)
@@ -33,6 +36,9 @@ const HELP = `usage: npm run train -- [flags]
   --batch-size 64 --num-epochs 10 --lr 0.0003 --beta-entropy 0.01 --discount-factor 0.999
   --loss-type huber|mse --num-episodes-between-training 20 --gae-lambda 0.95 --clip-range 0.2
   --eval-trials 3         evaluation trials
+  --boxes N [--random-boxes]   object avoidance: N boxes (1..6) on the track in training and evaluation
+  --bots N [--bot-speed 0.5] [--bot-lane-change]   head to bot: N bot cars (1..4)
+  --sim-trace             also write DeepRacer sim-trace logs to DIR/logs/training/{N}-iteration.csv
   --quiet                 only the final JSON line`;
 
 /** Progress a training iteration must reach before --stop-on-lap spends time evaluating. */
@@ -54,6 +60,13 @@ function actionSpaceFrom(args: Args): ActionSpace {
     );
   }
   return defaultActionSpace();
+}
+
+/** Boxes or bot cars from the flags (undefined for a time trial). @throws RangeError for counts out of range. */
+function sceneFrom(args: Args): SceneConfig | undefined {
+  if (args.boxes !== undefined) return { obstacles: { count: Number(args.boxes), randomize: args.randomBoxes === true } };
+  if (args.bots !== undefined) return { bots: { count: Number(args.bots), speed: Number(args.botSpeed ?? 0.5), laneChange: args.botLaneChange === true, randomize: true } };
+  return undefined;
 }
 
 function ppoConfigFrom(args: Args): PpoConfig {
@@ -105,10 +118,14 @@ async function main(): Promise<void> {
   log(`track ${track.displayName} (${track.name}, ${track.length.toFixed(2)} m), ${config.numEnvs} cars, seed ${config.seed}, ` +
     `${actionSpace.type} actions, reward ${rewardPath ?? DEFAULT_JS_REWARD.id}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
 
-  const env = new RacingVectorEnv({ track, actionSpace, reward, numEnvs: config.numEnvs });
+  const objects = sceneFrom(args);
+  const env = new RacingVectorEnv({ track, actionSpace, reward, numEnvs: config.numEnvs, objects });
+  const recorder = args.simTrace === true ? new TraceRecorder() : null;
+  if (recorder) env.setStepListener(recorder.listener);
+  const traces: string[] = [];
   const trainer = new PpoTrainer(env, config);
   await trainer.init();
-  const evaluate = (seed: number): Promise<TrialResult[]> => evaluatePolicy(trainer.policy, { track, actionSpace, trials: evalTrials, seed });
+  const evaluate = (seed: number): Promise<TrialResult[]> => evaluatePolicy(trainer.policy, { track, actionSpace, trials: evalTrials, seed, objects });
 
   const start = performance.now();
   const history: unknown[] = [];
@@ -116,6 +133,7 @@ async function main(): Promise<void> {
   let lastTrials: TrialResult[] | null = null;
   while ((performance.now() - start) / 60000 < minutes) {
     const m = await trainer.iteration();
+    if (recorder) traces.push(tracesToCsv(recorder.take()));
     const eps = m.episodes;
     const progress = eps.map((e) => Number(e.extra?.progress ?? 0));
     const laps = eps.filter((e) => e.extra?.lapCompleted === true).length;
@@ -141,6 +159,10 @@ async function main(): Promise<void> {
   const trainSeconds = (performance.now() - start) / 1000;
   const trials = stoppedOnLap && lastTrials ? lastTrials : await evaluate(config.seed);
   await saveModel(out, { policy: trainer.policy, actionSpace, config, rewardCode, rewardLanguage, track, history, trials });
+  if (traces.length > 0) {
+    mkdirSync(join(out, 'logs', 'training'), { recursive: true });
+    traces.forEach((csv, i) => writeFileSync(join(out, 'logs', 'training', `${i}-iteration.csv`), csv));
+  }
   const summary = summarizeTrials(trials);
   console.log(
     JSON.stringify({

@@ -546,7 +546,12 @@ export class RacingVectorEnv implements VectorEnv {
     const n = this.numEnvs;
     const { batch, batchCars } = pending;
     const rewards = new Float32Array(n);
-    for (let k = 0; k < batch.length; k++) rewards[batchCars[k]] = checkRewardValue(values[k], batch[k].steps);
+    const exact = this.stepListener ? new Float64Array(n) : null; // the logs keep the rewards as the function returned them
+    for (let k = 0; k < batch.length; k++) {
+      const r = checkRewardValue(values[k], batch[k].steps);
+      rewards[batchCars[k]] = r;
+      if (exact) exact[batchCars[k]] = r;
+    }
 
     const observations = new Float32Array(n * this.obsSize);
     const terminated = new Uint8Array(n);
@@ -561,7 +566,7 @@ export class RacingVectorEnv implements VectorEnv {
       this.returns[i] += rewards[i];
       const info = this.lastInfo[i];
       const ended = this.done[i] === 1;
-      if (this.stepListener && this.lastParams[i]) this.emitStep(i, rewards[i]);
+      if (exact && this.lastParams[i]) this.emitStep(i, exact[i]);
       this.writeObservation(i, observations);
       if (!ended) continue;
       const isTrunc = info.status === 'time_up';
