@@ -13,7 +13,7 @@
  *   (a thermometer code of the distance: Raceline's reading of DeepRacer's discretisation).
  * The rays start at the car origin (the simulator's LiDAR link sits close to it).
  */
-import { Vec2, type Body, type Fixture, type World } from 'planck';
+import { Vec2, type Body, type World } from 'planck';
 
 export const LIDAR_RAYS = 64;
 export const LIDAR_HALF_ANGLE = 2.61799; // rad, ±150°
@@ -32,11 +32,14 @@ export interface DiscretizedSectorLidarConfig {
 
 export const DEFAULT_DISCRETIZED_SECTOR_LIDAR: DiscretizedSectorLidarConfig = { sectors: 8, valuesPerSector: 8, rangeM: 2.0 };
 
-/** Whether a fixture is something the LiDAR sees. */
-function visible(f: Fixture): boolean {
-  const data = f.getBody().getUserData() as { kind?: string } | null;
-  return !!data && typeof data === 'object' && (data.kind === 'object' || data.kind === 'bot');
-}
+/** Which bodies a car's LiDAR sees, by their user data (in a vector env: its own scene's boxes and bots). */
+export type LidarFilter = (userData: unknown) => boolean;
+
+/** The default filter: every body tagged as an obstacle or a bot. */
+export const SEES_OBJECTS: LidarFilter = (data) => {
+  const d = data as { kind?: string } | null;
+  return !!d && typeof d === 'object' && (d.kind === 'object' || d.kind === 'bot');
+};
 
 const from = Vec2(0, 0);
 const to = Vec2(0, 0);
@@ -46,14 +49,14 @@ const to = Vec2(0, 0);
  * @param maxRange farthest distance looked at, m (rays that hit nothing read `maxRange`).
  * @param out receives 64 distances, m, from −150° to +150°, unclipped below, at `offset`.
  */
-export function castLidar(world: World, pose: { x: number; y: number; heading: number }, maxRange: number, out: Float32Array | Float64Array, offset = 0, ignore: Body | null = null): void {
+export function castLidar(world: World, pose: { x: number; y: number; heading: number }, maxRange: number, out: Float32Array | Float64Array, offset = 0, ignore: Body | null = null, sees: LidarFilter = SEES_OBJECTS): void {
   for (let i = 0; i < LIDAR_RAYS; i++) {
     const a = pose.heading - LIDAR_HALF_ANGLE + (i * 2 * LIDAR_HALF_ANGLE) / (LIDAR_RAYS - 1);
     from.set(pose.x, pose.y);
     to.set(pose.x + maxRange * Math.cos(a), pose.y + maxRange * Math.sin(a));
     let best = 1;
     world.rayCast(from, to, (fixture, _point, _normal, fraction) => {
-      if (fixture.getBody() === ignore || !visible(fixture)) return -1; // ignore and continue
+      if (fixture.getBody() === ignore || !sees(fixture.getBody().getUserData())) return -1; // ignore and continue
       if (fraction < best) best = fraction;
       return fraction; // clip the ray here, keep looking for nearer hits
     });
@@ -62,16 +65,16 @@ export function castLidar(world: World, pose: { x: number; y: number; heading: n
 }
 
 /** Writes the `LIDAR` observation: 64 ranges clipped to [0.15, 1.0] m. */
-export function writeLidar(world: World, pose: { x: number; y: number; heading: number }, out: Float32Array, offset: number, ignore: Body | null = null): void {
-  castLidar(world, pose, LIDAR_MAX_M, out, offset, ignore);
+export function writeLidar(world: World, pose: { x: number; y: number; heading: number }, out: Float32Array, offset: number, ignore: Body | null = null, sees: LidarFilter = SEES_OBJECTS): void {
+  castLidar(world, pose, LIDAR_MAX_M, out, offset, ignore, sees);
   for (let i = 0; i < LIDAR_RAYS; i++) out[offset + i] = Math.max(LIDAR_MIN_M, out[offset + i]);
 }
 
 const rays = new Float32Array(LIDAR_RAYS);
 
 /** Writes the `SECTOR_LIDAR` observation: 8 values, 1 when the sector sees something within 0.5 m. */
-export function writeSectorLidar(world: World, pose: { x: number; y: number; heading: number }, out: Float32Array, offset: number, ignore: Body | null = null): void {
-  castLidar(world, pose, SECTOR_LIDAR_CLIP_M, rays, 0, ignore);
+export function writeSectorLidar(world: World, pose: { x: number; y: number; heading: number }, out: Float32Array, offset: number, ignore: Body | null = null, sees: LidarFilter = SEES_OBJECTS): void {
+  castLidar(world, pose, SECTOR_LIDAR_CLIP_M, rays, 0, ignore, sees);
   const per = LIDAR_RAYS / SECTOR_LIDAR_SECTORS;
   for (let s = 0; s < SECTOR_LIDAR_SECTORS; s++) {
     let hit = 0;
@@ -91,11 +94,12 @@ export function writeDiscretizedSectorLidar(
   out: Float32Array,
   offset: number,
   ignore: Body | null = null,
+  sees: LidarFilter = SEES_OBJECTS,
 ): void {
   const { sectors, valuesPerSector, rangeM } = config;
   if (!Number.isInteger(sectors) || sectors < 1 || LIDAR_RAYS % sectors !== 0) throw new Error(`DISCRETIZED_SECTOR_LIDAR: sectors must divide 64, got ${sectors}`);
   if (!Number.isInteger(valuesPerSector) || valuesPerSector < 1) throw new Error(`DISCRETIZED_SECTOR_LIDAR: valuesPerSector must be ≥ 1, got ${valuesPerSector}`);
-  castLidar(world, pose, rangeM, rays, 0, ignore);
+  castLidar(world, pose, rangeM, rays, 0, ignore, sees);
   const per = LIDAR_RAYS / sectors;
   for (let s = 0; s < sectors; s++) {
     let d = rangeM;

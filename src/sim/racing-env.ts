@@ -847,7 +847,7 @@ export class RacingVectorEnv implements VectorEnv {
     const body = this.bodies[i];
     if (this.rig) {
       const pos = body.getPosition();
-      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.layout.image ? this.cameraObjectsFor(i) : [], out, i * this.obsSize);
+      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.layout.image ? this.cameraObjectsFor(i) : [], out, i * this.obsSize, (data) => this.isVisibleTo(data, i));
       return;
     }
     const pos = body.getPosition();

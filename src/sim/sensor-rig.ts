@@ -11,7 +11,7 @@ import type { Body, World } from 'planck';
 import type { Track } from '../track/track';
 import { CameraModel, DEEPRACER_CAMERA, IMAGE_HEIGHT, IMAGE_WIDTH, renderCamera, STEREO_BASELINE_M, type CameraObject, type ImageJitter } from './camera';
 import { makeGroundTexture, type GroundTexture } from './ground-texture';
-import { DEFAULT_DISCRETIZED_SECTOR_LIDAR, writeDiscretizedSectorLidar, writeLidar, writeSectorLidar } from './lidar';
+import { DEFAULT_DISCRETIZED_SECTOR_LIDAR, SEES_OBJECTS, writeDiscretizedSectorLidar, writeLidar, writeSectorLidar, type LidarFilter } from './lidar';
 import type { SensorLayout } from './observation';
 import { Rng } from './rng';
 
@@ -81,8 +81,9 @@ export class SensorRig {
    * Writes car i's observation at `out[offset ..]`.
    * @param objects boxes the camera draws (obstacles, bots).
    * @param self the car's own body (the LiDAR ignores it).
+   * @param sees which bodies this car's LiDAR sees (its own scene's boxes and bots).
    */
-  write(i: number, pose: { x: number; y: number; heading: number }, world: World, self: Body, objects: readonly CameraObject[], out: Float32Array, offset: number): void {
+  write(i: number, pose: { x: number; y: number; heading: number }, world: World, self: Body, objects: readonly CameraObject[], out: Float32Array, offset: number, sees: LidarFilter = SEES_OBJECTS): void {
     const { image, lidar } = this.layout;
     let at = offset;
     if (image && this.texture) {
@@ -97,8 +98,8 @@ export class SensorRig {
       }
       at += image.height * image.width * image.channels;
     }
-    if (lidar === 'LIDAR') writeLidar(world, pose, out, at, self);
-    else if (lidar === 'SECTOR_LIDAR') writeSectorLidar(world, pose, out, at, self);
-    else if (lidar === 'DISCRETIZED_SECTOR_LIDAR') writeDiscretizedSectorLidar(world, pose, DEFAULT_DISCRETIZED_SECTOR_LIDAR, out, at, self);
+    if (lidar === 'LIDAR') writeLidar(world, pose, out, at, self, sees);
+    else if (lidar === 'SECTOR_LIDAR') writeSectorLidar(world, pose, out, at, self, sees);
+    else if (lidar === 'DISCRETIZED_SECTOR_LIDAR') writeDiscretizedSectorLidar(world, pose, DEFAULT_DISCRETIZED_SECTOR_LIDAR, out, at, self, sees);
   }
 }
