@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openBrowser, type BrowserSession } from './browser';
 import { evaluationLapTimes, openStudio } from './studio-helpers';
 import { fixtureZip, importFiles } from './garage-helpers';
-import { decodeShareLink, MAX_LINK_CHARS } from '../../src/share/link-codec';
+import { decodeShareLink, encodeShareLink, MAX_LINK_CHARS } from '../../src/share/link-codec';
 
 describe('share links (real Chromium, built site)', () => {
   const baseUrl = inject('baseUrl');
@@ -70,6 +70,18 @@ describe('share links (real Chromium, built site)', () => {
     await page.goto(`${url.split('#')[0]}#${tampered}`);
     await expect.poll(() => page.getByTestId('shared-error').textContent(), { timeout: 30_000 }).toMatch(/^This link (was changed or damaged after it was made|is damaged)/);
     expect(await page.getByTestId('model-item').count()).toBe(1);
+
+    // 5. A link whose claim was made up (valid link, wrong lap times) opens, but its result is flagged.
+    const boasting = await encodeShareLink({
+      ...pkg,
+      name: 'Boasting car',
+      evaluation: { ...pkg.evaluation!, trials: pkg.evaluation!.trials.map((t) => ({ ...t, lapTimeS: t.lapTimeS === null ? null : t.lapTimeS - 5 })) },
+    });
+    await page.goto(`${url.split('#')[0]}#${boasting}`);
+    await page.getByTestId('accept-shared').click();
+    await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('claim-check').textContent()).toMatch(/^⚠ Does not reproduce the result this model came with \(seed \d+\): trial 1: claimed \d+\.\d\d s, got \d+\.\d\d s/);
+    await expect.poll(() => page.getByTestId('shared-saved').textContent()).toMatch(/does NOT reproduce/);
     expect([...maker.errors, ...receiver.errors].filter((e) => !/GL Driver|GPU stall|webgpu|features/.test(e))).toEqual([]);
   });
 });
