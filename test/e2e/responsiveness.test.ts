@@ -20,9 +20,18 @@ describe('main thread during training', () => {
     await openStudio(page, baseUrl);
     // Let start-up work (parsing, first render) finish before training begins.
     await page.waitForTimeout(1000);
+    // Training ends when the status first leaves "running" (saving the model and evaluating it come after).
+    await page.evaluate(() => {
+      const w = window as unknown as { __trainEnd: number | null };
+      w.__trainEnd = null;
+      const status = document.querySelector('[data-testid=status]')!;
+      new MutationObserver(() => {
+        if (w.__trainEnd === null && /saving|stopping|stopped|failed/.test(status.textContent ?? '')) w.__trainEnd = performance.now();
+      }).observe(status, { subtree: true, childList: true, characterData: true });
+    });
     const trainStart = await page.evaluate(() => performance.now());
     await trainUntilDone(page);
-    const trainEnd = await page.evaluate(() => performance.now());
+    const trainEnd = await page.evaluate(() => (window as unknown as { __trainEnd: number }).__trainEnd);
     const tasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks);
     const during = tasks.filter((t) => t.start >= trainStart && t.start <= trainEnd);
     expect(trainEnd - trainStart).toBeGreaterThan(2000);
