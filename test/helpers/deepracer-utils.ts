@@ -1,6 +1,6 @@
 /**
- * deepracer-utils' parsing rules as reimplemented in test/race/sim-trace.test.ts (copied here so that other tests
- * can check the logs they produce against the same rules; keep the two in step).
+ * deepracer-utils' parsing rules, reimplemented once for every test that checks the logs Raceline writes
+ * (test/race/sim-trace.test.ts, test/race/training-sim-trace.test.ts, the race tests).
  */
 /**
  * deepracer-utils' column rules, reimplemented: `DeepRacerLog._read_csv` (deepracer/logs/log.py) reads a simtrace
