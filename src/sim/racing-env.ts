@@ -32,139 +32,20 @@ import { Vec2, World, type Body } from 'planck';
 import type { Track } from '../track/track';
 import { applyCarForces, createCarBody, type CarControl } from './car';
 import { decodeAction, policyActionSpace, MAX_STEERING_DEG, MIN_SPEED, MAX_SPEED, type ActionSpace } from './action-space';
-import { observationSpaceFor, sensorLayout, writeGeometryObservation, type SensorLayout, type SensorName } from './observation';
-import { SensorRig, type DomainRandomization } from './sensor-rig';
+import { observationSpaceFor, sensorLayout, type SensorLayout } from './observation';
+import { SensorRig, writeTrackGeometry } from './sensor-rig';
 import type { BoxSpace, Space } from './spaces';
 import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from './env';
 import { Rng } from './rng';
 import { buildParams, emptyMeasure, measureCar, type CarMeasure, type DeepRacerParams } from '../reward/params';
-import { checkRewardValue, type AnyRewardFunction } from '../reward/reward-function';
-import { Scene, sceneHasObjects, type SceneConfig } from './scene';
-import { alongGap, hitsObject, objectParams, RACECAR_FOOTPRINT, TrackLanes, type ObjectKind, type SceneObject } from './objects';
+import { checkRewardValue } from '../reward/reward-function';
+import { alongGap, objectParams, TrackLanes, type SceneObject } from './objects';
 import { resetPose, startBesideObject } from './reset-pose';
-import { Box as PlanckBox } from 'planck';
-import { emptyNearest } from '../track/polyline';
-import { CAR } from './car';
+import { cameraObjects, isVisibleTo, RaceScenery } from './race-scenery';
+import { CONTROL_HZ, GRID_SPACING, IMMOBILE_DISTANCE, IMMOBILE_STEPS, REVERSE_STEPS, ROUND_ROBIN_ADVANCE } from './racing-env-types';
+import type { CarStepEvent, CarStepInfo, EpisodeStatus, ObjectPose, RacingEnvConfig } from './racing-env-types';
 
-/** DeepRacer's agent point ahead of a car's origin, m (simapp RELATIVE_POSITION_OF_FRONT_OF_CAR). */
-const FRONT_POINT_X = CAR.frontPointX;
-
-/** Control steps per simulated second (DeepRacer's camera rate). */
-export const CONTROL_HZ = 15;
-/** DeepRacer's NUMBER_OF_REVERSE_COUNTS and immobilised count. */
-export const REVERSE_STEPS = 15;
-export const IMMOBILE_STEPS = 15;
-/** Largest move per step that counts as immobile, m. */
-export const IMMOBILE_DISTANCE = 0.0003;
-/** DeepRacer's ROUND_ROBIN_ADVANCE_DIST, fraction of a lap. */
-export const ROUND_ROBIN_ADVANCE = 0.05;
-/** Gap between cars on a head-to-head start grid, m (simapp START_POS_OFFSET). */
-export const GRID_SPACING = 0.75;
-
-/** DeepRacer's episode statuses (simapp `EpisodeStatus`); `pause` = held after a race reset. */
-export type EpisodeStatus = 'prepare' | 'in_progress' | 'lap_complete' | 'off_track' | 'crashed' | 'reversed' | 'immobilized' | 'time_up' | 'pause';
-
-/**
- * DeepRacer's race resets (simapp `NUMBER_OF_RESETS`, `OFF_TRACK_PENALTY`, `COLLISION_PENALTY`): up to `maxResets`
- * times an episode, a car that leaves the track, reverses, stops or crashes is put back and held for the penalty
- * (time runs on) instead of ending the episode. Training uses none (DeepRacer: 0 resets).
- */
-export interface RaceResets {
-  maxResets: number;
-  /** Held time after leaving the track, s (DeepRacer evaluation default 2; DRFC 5). */
-  offTrackPenaltyS: number;
-  /** Held time after a crash, s (DeepRacer evaluation default 5). */
-  collisionPenaltyS: number;
-  /** After reversing, s (default: the off-track penalty, as simapp). */
-  reversePenaltyS?: number;
-  /** After stopping (immobilized), s (default 0, as simapp). */
-  immobilizedPenaltyS?: number;
-}
-
-/** One simulated step of one car, for logs (sim-trace): what DeepRacer's `SIM_TRACE_LOG` line holds. */
-export interface CarStepEvent {
-  car: number;
-  /** The step's params (objects included). */
-  params: DeepRacerParams;
-  /** Discrete action index, or the continuous action as [steering deg, speed m/s]. */
-  action: number | [number, number];
-  reward: number;
-  status: EpisodeStatus;
-  /** The episode ended on this step. */
-  done: boolean;
-  /** Penalty time still to wait, s (DeepRacer's `pause_duration`). */
-  pauseDuration: number;
-}
-
-/** An object's pose for drawing (see `objectPoses`). */
-export interface ObjectPose {
-  kind: ObjectKind;
-  index: number;
-  /** Footprint centre, m. */
-  x: number;
-  y: number;
-  /** rad. */
-  heading: number;
-  /** Footprint along and across the heading, m. */
-  length: number;
-  width: number;
-}
-
-export interface RacingEnvConfig {
-  track: Track;
-  actionSpace: ActionSpace;
-  /** Local (synchronous) or remote (sandboxed; use `stepAsync`). */
-  reward: AnyRewardFunction;
-  /** Parallel cars (default 1). */
-  numEnvs?: number;
-  /** One sensor (default TRACK_GEOMETRY); `sensors` takes precedence. */
-  sensor?: SensorName;
-  /** DeepRacer's sensor list: one camera kind and at most one LiDAR kind, or TRACK_GEOMETRY alone. */
-  sensors?: readonly SensorName[];
-  /** Camera randomisation for sim-to-real transfer (off by default; seeded by `reset`). */
-  domainRandomization?: DomainRandomization | null;
-  /** Step limit of an episode, after which it is truncated (DeepRacer MAX_STEPS = 10000). */
-  maxSteps?: number;
-  /** Start of the first episode as a fraction of the lap (default 0 = the start line). */
-  startFraction?: number;
-  /** Advance of the start per new episode, fraction of a lap (default 0.05; 0 = always the same start). */
-  roundRobinAdvance?: number;
-  /** Restart finished cars in the same step (default true). Without it, finished cars stay parked. */
-  autoreset?: boolean;
-  /** Random start perturbation, uniform ±lateral m and ±heading rad (default none). */
-  startNoise?: { lateral: number; heading: number };
-  /** Physics sub-steps per control step (default 4, i.e. 60 Hz). */
-  substeps?: number;
-  /** Boxes and bot cars on the track (object avoidance, head to bot), and whether cars race each other. Default none. */
-  objects?: SceneConfig;
-  /** Race resets with penalties instead of ending the episode (DeepRacer evaluation rules). Default none. */
-  resets?: RaceResets;
-  /** Laps an episode lasts (DeepRacer continuous evaluation: laps follow one another). Default 1. */
-  laps?: number;
-  /**
-   * Start cars as DeepRacer starts a head-to-head race: car i 0.75·i m behind the start line, odd cars in the inner
-   * lane and even ones in the outer (simapp `get_start_positions`, `_start_lane_`); they race to the line. Default false.
-   */
-  grid?: boolean;
-}
-
-/** Per-car information of the last step. */
-export interface CarStepInfo {
-  status: EpisodeStatus;
-  /** Percent 0..100 of the current lap. */
-  progress: number;
-  steps: number;
-  /** Lap time in simulated seconds (penalties included) when a lap was completed this step, else null. */
-  lapTimeS: number | null;
-  /** Laps completed in this episode. */
-  laps: number;
-  /** Race resets used in this episode. */
-  resets: number;
-  /** Penalty time still to wait, s (0 when driving). */
-  pauseDuration: number;
-  /** What the car hit this step, when it crashed. */
-  crashedInto: { kind: ObjectKind; index: number } | null;
-}
+export * from './racing-env-types';
 
 export class RacingVectorEnv implements VectorEnv {
   readonly numEnvs: number;
@@ -177,16 +58,8 @@ export class RacingVectorEnv implements VectorEnv {
   readonly lastInfo: CarStepInfo[];
 
   private readonly cfg: Required<Omit<RacingEnvConfig, 'startNoise' | 'objects' | 'resets' | 'laps' | 'grid'>> & { startNoise: { lateral: number; heading: number } };
-  /** Objects and race rules (see `objects`, `resets`, `laps`, `grid` in the config). */
-  private readonly race: { objects: SceneConfig | null; resets: Required<RaceResets> | null; laps: number; grid: boolean };
-  /** The scenes: none without objects, one shared, or one per car. */
-  private readonly scenes: Scene[] = [];
-  private lanes: TrackLanes | null = null;
-  private readonly scratchNearest = emptyNearest();
-  /** [scene][k] planck bodies mirroring the scene's boxes then bots. */
-  private readonly objectBodies: Body[][] = [];
-  /** [numEnvs] other racers as objects (head to head), refreshed each step; empty otherwise. */
-  private readonly carObjects: SceneObject[] = [];
+  /** Boxes, bots and race rules (see `objects`, `resets`, `laps`, `grid` in the config). */
+  private readonly scenery: RaceScenery;
   private readonly pauseSteps: Int32Array; // [numEnvs] held steps left
   private readonly resetCount: Int32Array; // [numEnvs] race resets this episode
   private readonly lapCount: Int32Array; // [numEnvs] laps completed this episode
@@ -272,121 +145,17 @@ export class RacingVectorEnv implements VectorEnv {
     this.lapCount = new Int32Array(numEnvs);
     this.lapStartStep = new Int32Array(numEnvs);
     this.done = new Uint8Array(numEnvs);
-    this.race = this.buildRace(config);
+    this.scenery = new RaceScenery(this.world, this.track, numEnvs, config);
   }
 
-  /**
-   * Checks the race options and builds the scenes and their planck bodies.
-   * @throws RangeError for bad objects, resets or laps (the message names the field).
-   */
-  private buildRace(config: RacingEnvConfig): RacingVectorEnv['race'] {
-    const laps = config.laps ?? 1;
-    if (!Number.isInteger(laps) || laps < 1) throw new RangeError(`laps must be a whole number ≥ 1, got ${laps}`);
-    let resets: Required<RaceResets> | null = null;
-    if (config.resets) {
-      const r = config.resets;
-      resets = { reversePenaltyS: r.offTrackPenaltyS, immobilizedPenaltyS: 0, ...r };
-      for (const [k, v] of Object.entries(resets)) if (!(Number(v) >= 0)) throw new RangeError(`resets.${k} must be ≥ 0, got ${v}`);
-    }
-    const objects = config.objects && sceneHasObjects(config.objects) ? config.objects : null;
-    if (objects?.carsAreObjects && !objects.shared) throw new RangeError('objects.carsAreObjects needs objects.shared: racers only meet on a shared track');
-    if (objects || config.grid) this.lanes = new TrackLanes(this.track);
-    if (objects) {
-      const count = objects.shared ? 1 : this.numEnvs;
-      for (let k = 0; k < count; k++) {
-        const scene = new Scene(this.lanes!, objects, k);
-        this.scenes.push(scene);
-        const owner = objects.shared ? -1 : k;
-        const bodies: Body[] = [];
-        const boxes = objects.obstacles ? (objects.obstacles.positions?.length || objects.obstacles.count) : 0;
-        for (let b = 0; b < boxes; b++) bodies.push(this.objectBody('static', 'object', b, owner, 0.5, 0.4));
-        const bots = scene.bots?.count ?? 0;
-        for (let b = 0; b < bots; b++) bodies.push(this.objectBody('kinematic', 'bot', b, owner, scene.bots!.objects[b].length, scene.bots!.objects[b].width));
-        this.objectBodies.push(bodies);
-      }
-      if (objects.carsAreObjects) {
-        for (let i = 0; i < this.numEnvs; i++) {
-          this.carObjects.push({ kind: 'car', index: i, x: 0, y: 0, heading: 0, length: RACECAR_FOOTPRINT.length, width: RACECAR_FOOTPRINT.width, speed: 0, z: 0 });
-        }
-      }
-    }
-    return { objects, resets, laps, grid: config.grid ?? false };
-  }
-
-  /**
-   * A planck body for a box or bot: a sensor fixture of the footprint (the racers pass through it; crashes are
-   * judged geometrically, as DeepRacer does) that collides with nothing, so only ray casts (LiDAR) meet it. Boxes are
-   * placed at every scene reset; bots follow their scene every step when the env has a LiDAR (nothing else reads
-   * the bodies; `objectPoses`/`objectsFor` give the current poses).
-   */
-  private objectBody(type: 'static' | 'kinematic', kind: 'object' | 'bot', index: number, scene: number, length: number, width: number): Body {
-    const body = this.world.createBody({ type, position: Vec2(0, 0), angle: 0, userData: { kind, index, scene } });
-    body.createFixture({ shape: new PlanckBox(length / 2, width / 2), isSensor: true, filterMaskBits: 0 });
-    return body;
-  }
-
-  /** Moves scene k's planck bodies to its objects' poses. */
-  private syncSceneBodies(k: number): void {
-    const objects = this.scenes[k].objects();
-    const bodies = this.objectBodies[k];
-    for (let b = 0; b < bodies.length && b < objects.length; b++) {
-      const o = objects[b];
-      bodies[b].setTransform(Vec2(o.x, o.y), o.heading);
-    }
-  }
-
-  /** The scene car i drives in, or null without objects. */
-  private sceneOf(i: number): Scene | null {
-    if (this.scenes.length === 0) return null;
-    return this.scenes.length === 1 && this.race.objects?.shared ? this.scenes[0] : this.scenes[i];
-  }
-
-  /** Index of car i's scene (−1 without objects). */
-  sceneIndexOf(i: number): number {
-    if (this.scenes.length === 0) return -1;
-    return this.race.objects?.shared ? 0 : i;
-  }
-
-  /**
-   * What car i meets: its scene's boxes and bots, then (head to head) the other racers, in the order of its
-   * `objects_*` params. Empty on an empty track.
-   */
+  /** What car i meets, in the order of its `objects_*` params (see `RaceScenery.objectsFor`). */
   objectsFor(i: number): SceneObject[] {
-    const scene = this.sceneOf(i);
-    const own = scene ? scene.objects() : [];
-    if (this.carObjects.length === 0) return own;
-    return [...own, ...this.carObjects.filter((c) => c.index !== i && !this.parked[c.index])];
+    return this.scenery.objectsFor(i, this.parked);
   }
 
-  /**
-   * Whether a planck body's user data belongs to what car i sees (for sensors that ray-cast the world: a box or
-   * bot of another car's scene is invisible to car i).
-   */
-  isVisibleTo(userData: unknown, i: number): boolean {
-    if (!userData || typeof userData !== 'object') return false;
-    const d = userData as { kind?: string; scene?: number };
-    if (d.kind !== 'object' && d.kind !== 'bot') return false;
-    return d.scene === -1 || d.scene === i;
-  }
-
-  /**
-   * Poses of the objects car i meets (default car 0), for renderers: boxes and bots of its scene and, head to
-   * head, the other racers. Footprint in m, heading in rad.
-   */
+  /** Poses of the objects car i meets (default car 0), for renderers. Footprint m, heading rad. */
   objectPoses(i = 0): ObjectPose[] {
     return this.objectsFor(i).map((o) => ({ kind: o.kind, index: o.index, x: o.x, y: o.y, heading: o.heading, length: o.length, width: o.width }));
-  }
-
-  /**
-   * What car i's camera should draw: its objects (`objectsFor`) as boxes standing on the ground. Heights: a box
-   * 0.2 m (its centre is at simapp OBSTACLE_Z = 0.1 m), a car 0.15 m.
-   */
-  cameraObjectsFor(i: number): import('./camera').CameraObject[] {
-    return this.objectsFor(i).map((o) => ({
-      x: o.x, y: o.y, heading: o.heading, length: o.length, width: o.width,
-      height: o.kind === 'object' ? 0.2 : 0.15,
-      shade: o.kind === 'object' ? 200 : 60,
-    }));
   }
 
   /**
@@ -403,12 +172,12 @@ export class RacingVectorEnv implements VectorEnv {
       this.rng = new Rng(options.seed ?? 0);
       this.episodeCounter = 0;
       // Each scene draws from its own stream, so one car's episodes never shift another's boxes.
-      this.scenes.forEach((s, k) => s.reseed((options.seed ?? 0) * 7919 + 104_729 + k));
+      this.scenery.scenes.forEach((s, k) => s.reseed((options.seed ?? 0) * 7919 + 104_729 + k));
     }
     this.started = true;
-    if (this.race.objects?.shared) {
-      this.scenes[0].reset();
-      this.syncSceneBodies(0);
+    if (this.scenery.rules.objects?.shared) {
+      this.scenery.scenes[0].reset();
+      this.scenery.syncBodies(0);
     }
     const obs = new Float32Array(this.numEnvs * this.obsSize);
     for (let i = 0; i < this.numEnvs; i++) {
@@ -500,7 +269,7 @@ export class RacingVectorEnv implements VectorEnv {
       }
       this.world.step(dt, 8, 3);
     }
-    this.advanceScenes();
+    this.scenery.advance(1 / CONTROL_HZ, this.parked, this.bodies, !!this.layout.lidar);
 
     const batch: DeepRacerParams[] = [];
     const batchCars: number[] = [];
@@ -521,24 +290,6 @@ export class RacingVectorEnv implements VectorEnv {
     const body = this.bodies[i];
     body.setLinearVelocity(Vec2(0, 0));
     body.setAngularVelocity(0);
-  }
-
-  /** Moves every scene's clock and bots on by one control step, and the racers-as-objects to their bodies. */
-  private advanceScenes(): void {
-    const dt = 1 / CONTROL_HZ;
-    for (let k = 0; k < this.scenes.length; k++) {
-      if (!this.race.objects?.shared && this.parked[k]) continue;
-      this.scenes[k].advance(dt);
-      // Only ray casts (LiDAR) look at the bodies: moving them in planck's broad phase every step costs more than the rest.
-      if (this.scenes[k].bots && this.layout.lidar) this.syncSceneBodies(k);
-    }
-    for (const c of this.carObjects) {
-      const b = this.bodies[c.index];
-      const p = b.getPosition();
-      c.x = p.x;
-      c.y = p.y;
-      c.heading = b.getAngle();
-    }
   }
 
   /** Applies the rewards, ends and restarts episodes, and builds the step's result. */
@@ -619,10 +370,10 @@ export class RacingVectorEnv implements VectorEnv {
     let x: number;
     let y: number;
     let heading: number;
-    const scene = this.sceneOf(i);
-    if (scene && !this.race.objects?.shared) {
+    const scene = this.scenery.sceneOf(i);
+    if (scene && !this.scenery.rules.objects?.shared) {
       scene.reset(); // a new episode draws this car's boxes again (when randomised) and restarts its bots
-      this.syncSceneBodies(i);
+      this.scenery.syncBodies(i);
     }
     if (pose) {
       ({ x, y, heading } = pose);
@@ -631,10 +382,10 @@ export class RacingVectorEnv implements VectorEnv {
       this.episodeCounter++;
       this.starts[i] = frac;
       let start = track.pointAt(frac * track.length);
-      if (this.race.grid && this.numEnvs > 1 && this.lanes) {
-        start = this.lanes.pointAt(i % 2 === 1 ? 'inner' : 'outer', frac * track.length - GRID_SPACING * i, { x: 0, y: 0, heading: 0 });
-      } else if (scene && this.lanes) {
-        start = startBesideObject(this.lanes, frac * track.length, this.objectsFor(i)) ?? start;
+      if (this.scenery.rules.grid && this.numEnvs > 1 && this.scenery.lanes) {
+        start = this.scenery.lanes.pointAt(i % 2 === 1 ? 'inner' : 'outer', frac * track.length - GRID_SPACING * i, { x: 0, y: 0, heading: 0 });
+      } else if (scene && this.scenery.lanes) {
+        start = startBesideObject(this.scenery.lanes, frac * track.length, this.objectsFor(i)) ?? start;
       }
       const noise = this.cfg.startNoise;
       const lateral = noise.lateral > 0 ? (this.rng.uniform() * 2 - 1) * noise.lateral : 0;
@@ -656,7 +407,7 @@ export class RacingVectorEnv implements VectorEnv {
     this.prevNdist[i] = track.normalizedDistance(m.projection.along);
     if (pose) this.starts[i] = this.prevNdist[i];
     this.progress[i] = 0;
-    if (this.race.grid && !pose && track.loop) {
+    if (this.scenery.rules.grid && !pose && track.loop) {
       // Grid starts race to the start line: progress counts from it (negative behind it).
       this.progress[i] = (alongGap(track, this.starts[i] * track.length, m.projection.along) / track.length) * 100;
     }
@@ -735,7 +486,7 @@ export class RacingVectorEnv implements VectorEnv {
       this.immobileCount[i] = 0;
       status = steps >= this.cfg.maxSteps ? 'time_up' : 'pause';
     } else {
-      hit = this.scenes.length > 0 || this.carObjects.length > 0 ? this.crashCheck(i, pos.x, pos.y, heading, m.projection.along) : null;
+      hit = this.scenery.scenes.length > 0 || this.scenery.carObjects.length > 0 ? this.scenery.crashCheck(this.track, i, this.parked, pos.x, pos.y, heading, m.projection.along) : null;
       // Lap first: a car may crash on the finish line (simapp _check_for_episode_termination).
       if (this.progress[i] >= 100) status = 'lap_complete';
       else if (hit) status = 'crashed';
@@ -756,7 +507,7 @@ export class RacingVectorEnv implements VectorEnv {
       info.laps = this.lapCount[i];
       info.lapTimeS = (steps - this.lapStartStep[i]) / CONTROL_HZ;
       this.lapStartStep[i] = steps;
-      if (this.lapCount[i] < this.race.laps) {
+      if (this.lapCount[i] < this.scenery.rules.laps) {
         // Continuous laps: the next lap starts now, from where the car is (simapp IS_CONTINUOUS).
         this.progress[i] -= 100;
         done = false;
@@ -771,11 +522,11 @@ export class RacingVectorEnv implements VectorEnv {
       simTime: steps / CONTROL_HZ,
       isCrashed: status === 'crashed',
     });
-    const objects = this.scenes.length > 0 || this.carObjects.length > 0 ? this.objectsFor(i) : null;
+    const objects = this.scenery.scenes.length > 0 || this.scenery.carObjects.length > 0 ? this.objectsFor(i) : null;
     if (objects && objects.length > 0) Object.assign(params, objectParams(track, objects, m.projection.along, { x: pos.x, y: pos.y, heading }));
     this.lastParams[i] = params;
 
-    const resets = this.race.resets;
+    const resets = this.scenery.rules.resets;
     if (done && resets && this.resetCount[i] < resets.maxResets && (status === 'off_track' || status === 'crashed' || status === 'reversed' || status === 'immobilized')) {
       this.raceReset(i, status, hit, prevAlong, lastX, lastY);
       done = false;
@@ -785,37 +536,21 @@ export class RacingVectorEnv implements VectorEnv {
   }
 
   /**
-   * The object car i hit this step when the crash counts against car i (a box, or a bot or racer ahead of it:
-   * simapp compares their progress), else null. A bot that ran into a car ahead of it pauses the bots instead.
-   * @param along car i's agent point on the centre line, m.
-   */
-  private crashCheck(i: number, x: number, y: number, heading: number, along: number): SceneObject | null {
-    for (const o of this.objectsFor(i)) {
-      if (!hitsObject(x, y, heading, o)) continue;
-      if (o.kind === 'object') return o;
-      const front = this.track.project(o.x + FRONT_POINT_X * Math.cos(o.heading), o.y + FRONT_POINT_X * Math.sin(o.heading), -1, this.scratchNearest).along;
-      if (alongGap(this.track, along, front) > 0) return o;
-      if (o.kind === 'bot') this.sceneOf(i)?.bots?.penalize();
-    }
-    return null;
-  }
-
-  /**
    * DeepRacer's race reset (simapp `_judge_action_at_run_phase`): after leaving the track, reversing or stopping,
    * the car goes back where it was a step ago, in the nearer lane (1 m behind a box that is in the way, in the other
    * lane); after hitting a box, 1 m behind it; after hitting a bot or racer, it stays where it is. Then it is held,
    * at rest, for the penalty.
    */
   private raceReset(i: number, status: EpisodeStatus, hit: SceneObject | null, prevAlong: number, lastX: number, lastY: number): void {
-    const r = this.race.resets!;
+    const r = this.scenery.rules.resets!;
     const penalty =
       status === 'crashed' ? r.collisionPenaltyS : status === 'off_track' ? r.offTrackPenaltyS : status === 'reversed' ? r.reversePenaltyS : r.immobilizedPenaltyS;
     this.resetCount[i]++;
     const info = this.lastInfo[i];
     info.resets = this.resetCount[i];
     const body = this.bodies[i];
-    const lanes = (this.lanes ??= new TrackLanes(this.track));
-    const boxes = this.sceneOf(i)?.boxes ?? [];
+    const lanes = (this.scenery.lanes ??= new TrackLanes(this.track));
+    const boxes = this.scenery.sceneOf(i)?.boxes ?? [];
     const pos = body.getPosition();
     let pose: { x: number; y: number; heading: number } | null = null;
     if (status !== 'crashed') pose = resetPose(lanes, prevAlong, lastX, lastY, boxes);
@@ -847,36 +582,11 @@ export class RacingVectorEnv implements VectorEnv {
     const body = this.bodies[i];
     if (this.rig) {
       const pos = body.getPosition();
-      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.layout.image ? this.cameraObjectsFor(i) : [], out, i * this.obsSize, (data) => this.isVisibleTo(data, i));
+      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.layout.image ? cameraObjects(this.objectsFor(i)) : [], out, i * this.obsSize, (data) => isVisibleTo(data, i));
       return;
     }
-    const pos = body.getPosition();
-    const vel = body.getLinearVelocity();
-    const m = this.measures[i];
-    const p = m.projection;
-    const track = this.track;
-    const seg = p.segment;
-    const tx = track.center.xs[seg + 1] - track.center.xs[seg];
-    const ty = track.center.ys[seg + 1] - track.center.ys[seg];
-    const cross = tx * (m.frontY - p.py) - ty * (m.frontX - p.px);
-    const dist = Math.sqrt(p.dist2);
     const params = this.lastParams[i];
-    writeGeometryObservation(
-      track.center,
-      {
-        x: pos.x,
-        y: pos.y,
-        heading: body.getAngle(),
-        vx: vel.x,
-        vy: vel.y,
-        yawRate: body.getAngularVelocity(),
-        steer: this.controls[i].steer,
-        along: p.along,
-        offset: cross >= 0 ? dist : -dist,
-        width: params ? params.track_width : track.nominalWidth,
-      },
-      out,
-      i * this.obsSize,
-    );
+    writeTrackGeometry(this.track, body, this.measures[i], this.controls[i].steer, params ? params.track_width : this.track.nominalWidth, out, i * this.obsSize);
   }
 }
+

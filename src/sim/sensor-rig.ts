@@ -12,7 +12,8 @@ import type { Track } from '../track/track';
 import { CameraModel, DEEPRACER_CAMERA, IMAGE_HEIGHT, IMAGE_WIDTH, renderCamera, STEREO_BASELINE_M, type CameraObject, type ImageJitter } from './camera';
 import { makeGroundTexture, type GroundTexture } from './ground-texture';
 import { DEFAULT_DISCRETIZED_SECTOR_LIDAR, SEES_OBJECTS, writeDiscretizedSectorLidar, writeLidar, writeSectorLidar, type LidarFilter } from './lidar';
-import type { SensorLayout } from './observation';
+import { writeGeometryObservation, type SensorLayout } from './observation';
+import type { CarMeasure } from '../reward/params';
 import { Rng } from './rng';
 
 export interface DomainRandomization {
@@ -102,4 +103,37 @@ export class SensorRig {
     else if (lidar === 'SECTOR_LIDAR') writeSectorLidar(world, pose, out, at, self, sees);
     else if (lidar === 'DISCRETIZED_SECTOR_LIDAR') writeDiscretizedSectorLidar(world, pose, DEFAULT_DISCRETIZED_SECTOR_LIDAR, out, at, self, sees);
   }
+}
+
+/**
+ * Writes a car's TRACK_GEOMETRY observation (`observation.ts`) from its planck body and its last
+ * measurement against the track.
+ * @param steer the front wheels' angle, rad; @param trackWidth the local width, m.
+ */
+export function writeTrackGeometry(track: Track, body: Body, m: CarMeasure, steer: number, trackWidth: number, out: Float32Array, offset: number): void {
+  const pos = body.getPosition();
+  const vel = body.getLinearVelocity();
+  const p = m.projection;
+  const seg = p.segment;
+  const tx = track.center.xs[seg + 1] - track.center.xs[seg];
+  const ty = track.center.ys[seg + 1] - track.center.ys[seg];
+  const cross = tx * (m.frontY - p.py) - ty * (m.frontX - p.px);
+  const dist = Math.sqrt(p.dist2);
+  writeGeometryObservation(
+    track.center,
+    {
+      x: pos.x,
+      y: pos.y,
+      heading: body.getAngle(),
+      vx: vel.x,
+      vy: vel.y,
+      yawRate: body.getAngularVelocity(),
+      steer,
+      along: p.along,
+      offset: cross >= 0 ? dist : -dist,
+      width: trackWidth,
+    },
+    out,
+    offset,
+  );
 }

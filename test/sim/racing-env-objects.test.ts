@@ -6,6 +6,7 @@ import type { ContinuousActionSpace } from '../../src/sim/action-space';
 import type { RewardFunction } from '../../src/reward/reward-function';
 import { shippedTrack, squareTrackData } from '../helpers/tracks';
 import { purePursuit } from '../helpers/drivers';
+import { isVisibleTo } from '../../src/sim/race-scenery';
 
 const square = new Track(squareTrackData());
 const continuous: ContinuousActionSpace = { type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 4 } };
@@ -63,10 +64,10 @@ describe('RacingVectorEnv with objects', () => {
     expect(poses0[0].width).toBe(0.4);
     // One scene per car: randomised boxes differ between the cars.
     expect(poses0[0]).not.toEqual(poses1[0]);
-    expect(e.isVisibleTo({ kind: 'object', index: 0, scene: 0 }, 0)).toBe(true);
-    expect(e.isVisibleTo({ kind: 'object', index: 0, scene: 0 }, 1)).toBe(false);
-    expect(e.isVisibleTo({ kind: 'bot', index: 0, scene: -1 }, 1)).toBe(true);
-    expect(e.isVisibleTo(0, 0)).toBe(false); // a car body
+    expect(isVisibleTo({ kind: 'object', index: 0, scene: 0 }, 0)).toBe(true);
+    expect(isVisibleTo({ kind: 'object', index: 0, scene: 0 }, 1)).toBe(false);
+    expect(isVisibleTo({ kind: 'bot', index: 0, scene: -1 }, 1)).toBe(true);
+    expect(isVisibleTo(0, 0)).toBe(false); // a car body
   });
 
   it('the same seed gives the same random boxes; a new episode draws new ones', () => {
