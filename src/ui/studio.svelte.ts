@@ -83,6 +83,8 @@ export class Studio {
 
   // The training run.
   status = $state<StudioStatus>('idle');
+  /** True once `open()` has read storage (models, imported tracks, interrupted runs): Train waits for it. */
+  ready = $state(false);
   points = $state.raw<IterationPoint[]>([]);
   poses = $state.raw<Float32Array | null>(null);
   trail = $state.raw<Float32Array | null>(null);
@@ -153,6 +155,8 @@ export class Studio {
     } catch (e) {
       this.store = this.checkpoints = this.tracks = this.logs = null;
       this.notice = { kind: 'error', text: (e as Error).message };
+    } finally {
+      this.ready = true;
     }
     void this.storage.open();
     void this.shared.openFromAddress();

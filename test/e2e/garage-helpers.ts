@@ -29,7 +29,11 @@ export async function fixtureZip(name = 'fixture-model'): Promise<string> {
 export async function download(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Uint8Array }> {
   const started = page.waitForEvent('download', { timeout: 30_000 });
   await click();
-  const d = await started;
+  const d = await started.catch(async (e: Error) => {
+    // Say what the page said instead of a bare timeout: an export that failed leaves its reason in the notice.
+    const notice = await page.getByTestId('notice').textContent({ timeout: 1_000 }).catch(() => null);
+    throw new Error(`${e.message}; the page's notice: ${notice ?? '(none)'}`);
+  });
   const path = await d.path();
   return { download: d, bytes: new Uint8Array(readFileSync(path)) };
 }

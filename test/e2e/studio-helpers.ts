@@ -2,10 +2,10 @@
 import type { Dialog, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-/** Opens the studio and waits until it is ready to train. */
+/** Opens the studio and waits until it is ready to train (Train is enabled once storage has been read). */
 export async function openStudio(page: Page, baseUrl: string): Promise<void> {
   await page.goto(baseUrl);
-  await page.getByTestId('train').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=train]:enabled').waitFor({ timeout: 60_000 });
 }
 
 /**
