@@ -4,6 +4,8 @@
  * sensor and the `RACELINE_MLP` network, which DeepRacer does not have.
  */
 import { actionSpaceToMetadata, validateActionSpace, type ActionSpace } from '../sim/action-space';
+import { CAMERA_NETWORKS } from './embedder-spec';
+import type { NetworkSpec } from './network-spec';
 
 export interface ModelMetadata {
   action_space: unknown;
@@ -16,6 +18,20 @@ export interface ModelMetadata {
 
 /** Simapp version whose format the file follows. */
 export const METADATA_VERSION = '5';
+
+/**
+ * The `neural_network` name of a network spec: DeepRacer's camera network whose convolutions it has
+ * (`DEEP_CONVOLUTIONAL_NETWORK_SHALLOW`, `DEEP_CONVOLUTIONAL_NETWORK`), `RACELINE_MLP` for an MLP on a
+ * vector (TRACK_GEOMETRY, or a LiDAR alone), `RACELINE_CUSTOM_CNN` for any other convolution stack.
+ */
+export function networkNameOf(spec: Pick<NetworkSpec, 'embedder'>): string {
+  const image = spec.embedder?.image;
+  if (!image) return 'RACELINE_MLP';
+  const key = (convs: { filters: number; kernel: number; stride: number }[], dense: number[]) => JSON.stringify([convs.map((c) => [c.filters, c.kernel, c.stride]), dense]);
+  const mine = key(image.convs, image.dense);
+  for (const [name, net] of Object.entries(CAMERA_NETWORKS)) if (key(net.convs, net.dense) === mine) return name;
+  return 'RACELINE_CUSTOM_CNN';
+}
 
 /** Builds the metadata of a model. */
 export function toModelMetadata(actionSpace: ActionSpace, sensor: string, network: string): ModelMetadata {

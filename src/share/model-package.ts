@@ -6,7 +6,7 @@
  */
 import type { NetworkSpec, ParamSpec } from '../rl/network-spec';
 import { fromDeepRacerHyperparameters, toDeepRacerHyperparameters, type PpoConfig } from '../rl/config';
-import { actionSpaceFromMetadata, toModelMetadata } from '../rl/model-metadata';
+import { actionSpaceFromMetadata, networkNameOf, toModelMetadata } from '../rl/model-metadata';
 import type { ActionSpace } from '../sim/action-space';
 import type { TrackData } from '../track/track-data';
 import { bytesToFloat32, float32Bytes, fromUtf8, sha256Hex, utf8 } from './bytes';
@@ -290,7 +290,7 @@ export async function toModelFiles(pkg: ModelPackage): Promise<Record<string, Ui
     notes: pkg.notes,
     parent: pkg.parent,
   };
-  const metadata = { ...toModelMetadata(pkg.actionSpace, pkg.sensors[0], 'RACELINE_MLP'), sensor: [...pkg.sensors] };
+  const metadata = { ...toModelMetadata(pkg.actionSpace, pkg.sensors[0], networkNameOf(pkg.network)), sensor: [...pkg.sensors] };
   const files: Record<string, Uint8Array> = {
     'raceline.json': jsonFile(manifest),
     'model.json': jsonFile({

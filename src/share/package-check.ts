@@ -6,7 +6,8 @@
 import type { NetworkSpec } from '../rl/network-spec';
 import { resolvePpoConfig } from '../rl/config';
 import { validateActionSpace, type ActionSpace } from '../sim/action-space';
-import { TRACK_GEOMETRY_SIZE } from '../sim/observation';
+import { LIDAR_SIZES, sensorLayout, TRACK_GEOMETRY_SIZE, type SensorName } from '../sim/observation';
+import { IMAGE_HEIGHT, IMAGE_WIDTH } from '../sim/camera';
 import { parseTrackData } from '../track/track-data';
 import { SimTraceError, SimTraceParser } from '../race/sim-trace';
 import { ShareError, type ShareErrorKind } from './errors';
@@ -15,7 +16,12 @@ import { SHIPPED_TRACK_NAMES } from './shipped-tracks';
 import type { EvaluationClaim, ModelPackage, SimTraceLog, TrainingStats } from './model-package';
 
 /** Observation size of each sensor this Raceline has (see `src/sim/observation.ts`). */
-export const SENSOR_SIZES: Readonly<Record<string, number>> = Object.freeze({ TRACK_GEOMETRY: TRACK_GEOMETRY_SIZE });
+export const SENSOR_SIZES: Readonly<Record<string, number>> = Object.freeze({
+  TRACK_GEOMETRY: TRACK_GEOMETRY_SIZE,
+  FRONT_FACING_CAMERA: IMAGE_HEIGHT * IMAGE_WIDTH,
+  STEREO_CAMERAS: 2 * IMAGE_HEIGHT * IMAGE_WIDTH,
+  ...LIDAR_SIZES,
+});
 
 export interface CheckOptions {
   /** Names of the shipped tracks a package may name without geometry; default {@link SHIPPED_TRACK_NAMES}. */
@@ -80,6 +86,7 @@ export function checkModelPackage(raw: Partial<Record<keyof ModelPackage, unknow
       fail('invalid', `the sensor '${s}' is not available in this Raceline (it has ${Object.keys(SENSOR_SIZES).join(', ')}); a newer Raceline may read this model`, 'model_metadata.json');
     }
   }
+  wrap('model_metadata.json', 'the sensor list', () => sensorLayout(sensors as SensorName[]));
   const actionSpace: ActionSpace = wrap('model_metadata.json', 'the action space', () => validateActionSpace(raw.actionSpace as ActionSpace));
   const network = wrap('model.json', 'the network spec', () => readNetworkSpec(raw.network));
   const layout = wrap('model.json', 'the network spec', () => weightLayout(network));

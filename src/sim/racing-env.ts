@@ -257,7 +257,7 @@ export class RacingVectorEnv implements VectorEnv {
       const speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, this.cmd[1]));
       this.commands[2 * i] = steering;
       this.commands[2 * i + 1] = speed;
-      this.controls[i].steerCmd = (steering * Math.PI) / 180;
+      this.controls[i].steerCmd = (steering * Math.PI) / 180 + (this.rig?.steeringOffset(i) ?? 0);
       this.controls[i].speedCmd = speed;
     }
     this.lastActions = actions;

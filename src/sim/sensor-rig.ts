@@ -23,7 +23,20 @@ export interface DomainRandomization {
   contrast: number;
   /** Pixel noise σ, luma units (e.g. 4). */
   noise: number;
+  /** Largest camera yaw error per episode, rad (a camera mounted slightly askew); default 0. */
+  mountYaw?: number;
+  /** Largest sideways camera offset per episode, m; default 0. */
+  mountShift?: number;
+  /** Largest steering trim error per episode, rad (the servo's centre is off); default 0. */
+  steeringOffset?: number;
   seed: number;
+}
+
+/** One car's mount and steering errors for an episode (zero without randomisation). */
+interface MountError {
+  yaw: number; // rad
+  shift: number; // m, to the car's left
+  steering: number; // rad, added to every steering command
 }
 
 const textures = new WeakMap<Track, GroundTexture>();
@@ -47,6 +60,8 @@ export class SensorRig {
   private readonly scratch: Uint8Array;
   private readonly jitters: (ImageJitter | null)[];
   private readonly jitterRngs: Rng[];
+  private readonly mountRngs: Rng[];
+  private readonly mounts: MountError[];
 
   constructor(
     readonly layout: SensorLayout,
@@ -63,12 +78,23 @@ export class SensorRig {
     this.scratch = new Uint8Array(IMAGE_WIDTH * IMAGE_HEIGHT);
     this.jitters = new Array(numEnvs).fill(null);
     this.jitterRngs = Array.from({ length: numEnvs }, (_, i) => new Rng((randomization?.seed ?? 0) * 7919 + i));
+    this.mountRngs = Array.from({ length: numEnvs }, (_, i) => new Rng((randomization?.seed ?? 0) * 104729 + 31 * i + 17));
+    this.mounts = Array.from({ length: numEnvs }, () => ({ yaw: 0, shift: 0, steering: 0 }));
+  }
+
+  /** Car i's steering trim error this episode, rad (0 without randomisation). */
+  steeringOffset(i: number): number {
+    return this.mounts[i].steering;
   }
 
   /** Draws car i's image randomisation for a new episode (nothing without domain randomisation). */
   newEpisode(i: number): void {
     const r = this.randomization;
-    if (!r || !this.layout.image) return;
+    if (!r) return;
+    const m = this.mountRngs[i];
+    const sym = (max: number | undefined) => (max ? (m.uniform() * 2 - 1) * max : 0);
+    this.mounts[i] = { yaw: sym(r.mountYaw), shift: sym(r.mountShift), steering: sym(r.steeringOffset) };
+    if (!this.layout.image) return;
     const rng = this.jitterRngs[i];
     this.jitters[i] = {
       brightness: (rng.uniform() * 2 - 1) * r.brightness,
@@ -87,13 +113,16 @@ export class SensorRig {
   write(i: number, pose: { x: number; y: number; heading: number }, world: World, self: Body, objects: readonly CameraObject[], out: Float32Array, offset: number, sees: LidarFilter = SEES_OBJECTS): void {
     const { image, lidar } = this.layout;
     let at = offset;
+    const mount = this.mounts[i];
     if (image && this.texture) {
+      const h = pose.heading;
+      const camPose = mount.yaw === 0 && mount.shift === 0 ? pose : { x: pose.x - Math.sin(h) * mount.shift, y: pose.y + Math.cos(h) * mount.shift, heading: h + mount.yaw };
       const jitter = this.jitters[i];
-      if (this.cameras.length === 1) renderCamera(this.cameras[0], this.texture, pose, objects, out, at, jitter);
+      if (this.cameras.length === 1) renderCamera(this.cameras[0], this.texture, camPose, objects, out, at, jitter);
       else {
         const n = IMAGE_WIDTH * IMAGE_HEIGHT;
         this.cameras.forEach((cam, c) => {
-          renderCamera(cam, this.texture!, pose, objects, this.scratch, 0, jitter);
+          renderCamera(cam, this.texture!, camPose, objects, this.scratch, 0, jitter);
           for (let k = 0; k < n; k++) out[at + k * 2 + c] = this.scratch[k];
         });
       }

@@ -4,6 +4,9 @@
  */
 import type { ActionSpace } from '../sim/action-space';
 import type { SceneConfig } from '../sim/scene';
+import type { SensorName } from '../sim/observation';
+import type { CameraNetworkName } from '../rl/embedder-spec';
+import type { DomainRandomization } from '../sim/sensor-rig';
 import type { RewardLanguage } from '../reward/compile';
 import { resolvePpoConfig, type PpoConfig } from '../rl/config';
 import type { TrackData } from '../track/track-data';
@@ -36,6 +39,12 @@ export interface RunConfig {
   trackData?: TrackData;
   /** Boxes or bot cars on the track while training, if any. */
   objects?: SceneConfig;
+  /** DeepRacer's sensor list; absent in runs from before sensors could be chosen (TRACK_GEOMETRY). */
+  sensors?: SensorName[];
+  /** Camera network name, with a camera sensor. */
+  cameraNetwork?: CameraNetworkName;
+  /** Sim-to-real randomisation, if on. */
+  domainRandomization?: DomainRandomization | null;
   modelName?: string;
   parent?: { id: string; name: string } | null;
 }
@@ -51,6 +60,9 @@ export function newRunRecord(setup: TrainingSetupPlain, meta: RunMeta): RunRecor
     stopOnLap: setup.stopOnLap,
     ...(SHIPPED_TRACKS.some((t) => t.name === setup.track.name) ? {} : { trackData: setup.track }),
     ...(setup.objects ? { objects: setup.objects } : {}),
+    ...(setup.sensors ? { sensors: setup.sensors } : {}),
+    ...(setup.cameraNetwork ? { cameraNetwork: setup.cameraNetwork } : {}),
+    ...(setup.domainRandomization ? { domainRandomization: setup.domainRandomization } : {}),
     modelName: meta.modelName,
     parent: meta.parent,
   };
@@ -103,6 +115,9 @@ export function resumePlan(run: RunRecord, checkpoint: CheckpointRecord): Resume
       evalTrials: 3,
       initialNetwork: { spec: checkpoint.networkSpec, weights: new Float32Array(checkpoint.data.slice(0)) },
       ...(cfg.objects ? { objects: cfg.objects } : {}),
+      ...(cfg.sensors ? { sensors: cfg.sensors } : {}),
+      ...(cfg.cameraNetwork ? { cameraNetwork: cfg.cameraNetwork } : {}),
+      ...(cfg.domainRandomization ? { domainRandomization: cfg.domainRandomization } : {}),
     },
     base: {
       points: checkpoint.points,

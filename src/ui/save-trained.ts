@@ -4,7 +4,8 @@
  */
 import type { TrialResult } from '../race/evaluate';
 import { summarizeTrials } from '../race/summary';
-import { toModelMetadata } from '../rl/model-metadata';
+import { networkNameOf, toModelMetadata } from '../rl/model-metadata';
+import type { NetworkSpec } from '../rl/network-spec';
 import type { TrainingOutcome, TrainingSetup } from '../workers/training-client';
 import { SHIPPED_TRACK_NAMES } from '../share/shipped-tracks';
 import type { RacelineStore } from '../store/repository';
@@ -62,6 +63,7 @@ export async function saveTrainedModel(
   const id = newId('model');
   const lastEvaluation = outcome.lastEvaluation ?? base.evaluation;
   const network = outcome.network!;
+  const sensors = setup.sensors ?? ['TRACK_GEOMETRY'];
   const model: ModelRecord = {
     type: 'model',
     version: 2,
@@ -71,8 +73,8 @@ export async function saveTrainedModel(
     track: setup.track.name,
     trackData: SHIPPED_TRACK_NAMES.includes(setup.track.name) ? null : setup.track,
     actionSpace: setup.actionSpace,
-    sensor: 'TRACK_GEOMETRY',
-    modelMetadata: toModelMetadata(setup.actionSpace, 'TRACK_GEOMETRY', 'RACELINE_MLP'),
+    sensor: sensors[0],
+    modelMetadata: { ...toModelMetadata(setup.actionSpace, sensors[0], networkNameOf(network.spec as NetworkSpec)), sensor: [...sensors] },
     hyperparameters: setup.config,
     rewardCode: setup.rewardCode,
     rewardLanguage: setup.rewardLanguage,

@@ -9,10 +9,12 @@ import type { EvaluateResult, NetworkBlob } from './protocol';
 import type { SimWorker } from './sim.worker';
 import { WASM_PATHS } from './wasm-paths';
 import type { SceneConfig } from '../sim/scene';
+import type { SensorName } from '../sim/observation';
 
 /**
  * @param trials number of trials (DeepRacer default 3); @param seed start perturbation seed.
- * @param options.objects boxes and bots on the track (one scene per trial); options.trace: return the sim-trace.
+ * @param options.objects boxes and bots on the track (one scene per trial); options.trace: return the sim-trace;
+ *   options.sensors: the model's sensor list (default TRACK_GEOMETRY).
  * @returns the trials with their paths, or `{ok: false, error}`; the worker is always ended.
  */
 export async function evaluateInWorker(
@@ -21,7 +23,7 @@ export async function evaluateInWorker(
   network: NetworkBlob,
   trials: number,
   seed: number,
-  options: { objects?: SceneConfig; trace?: boolean } = {},
+  options: { objects?: SceneConfig; trace?: boolean; sensors?: SensorName[] } = {},
 ): Promise<EvaluateResult> {
   const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'raceline-evaluation' });
   try {
@@ -41,6 +43,7 @@ export async function evaluateInWorker(
       network,
       wasmPaths: WASM_PATHS,
       objects: options.objects,
+      sensors: options.sensors,
     });
     if (!ready.ok) return ready;
     return await sim.evaluate({ trials, seed, recordPaths: true, trace: options.trace });

@@ -40,7 +40,7 @@ export class LearnerWorker {
     const actionSpace = init.actionKind.type === 'discrete' ? discrete(init.actionKind.n) : box([init.actionKind.size], -1, 1);
     const policy = init.network
       ? new ActorCritic(ActorCriticNetwork.fromSerialized({ spec: init.network.spec as never, weightData: init.network.weights.slice().buffer }))
-      : ActorCritic.create(box([init.observationSize], -5, 5), actionSpace, { hiddenSizes: cfg.hiddenSizes, activation: cfg.activation, seed: weightSeed });
+      : ActorCritic.create(box([init.observationSize], init.embedder ? 0 : -5, init.embedder ? 255 : 5), actionSpace, { hiddenSizes: cfg.hiddenSizes, activation: cfg.activation, seed: weightSeed, embedder: init.embedder ?? null });
     this.learner?.policy.dispose();
     this.learner?.dispose();
     this.learner = new PpoLearner(cfg, policy, shuffleRng);

@@ -9,6 +9,9 @@ import type { TrialResult } from '../race/evaluate';
 import type { RewardLanguage } from '../reward/compile';
 import type { SceneConfig } from '../sim/scene';
 import type { TraceColumns } from '../race/trace-columns';
+import type { SensorName } from '../sim/observation';
+import type { DomainRandomization } from '../sim/sensor-rig';
+import type { EmbedderSpec } from '../rl/embedder-spec';
 
 /** The network as it travels: its JSON spec and flat float32 weights. */
 export interface NetworkBlob {
@@ -44,6 +47,10 @@ export interface SimInit {
   objects?: SceneConfig;
   /** Record the DeepRacer sim-trace of every finished episode and hand it back with each collect (default false). */
   simTrace?: boolean;
+  /** DeepRacer's sensor list (`model_metadata.json` `sensor`); default `['TRACK_GEOMETRY']`. */
+  sensors?: SensorName[];
+  /** Camera and mount randomisation for sim-to-real transfer (training only; evaluation never randomises). */
+  domainRandomization?: DomainRandomization | null;
 }
 
 /** A serialisable reward or worker error. */
@@ -104,6 +111,8 @@ export interface LearnerInit {
   actionKind: { type: 'discrete'; n: number } | { type: 'box'; size: number };
   /** Continue from these weights (clone), else seeded fresh weights. */
   network: NetworkBlob | null;
+  /** DeepRacer's input embedders for camera/LiDAR sensors (`embedderFor`); null or absent: an MLP on the vector. */
+  embedder?: EmbedderSpec | null;
   wasmPaths: Record<string, string>;
   /** Backends the learner may pick from, by measurement (default: all the browser has). */
   backends?: string[];

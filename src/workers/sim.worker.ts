@@ -31,7 +31,12 @@ const ZERO_REWARD: RewardFunction = { language: 'javascript', evaluate: (batch) 
 /** Fastest pose stream to the page, Hz. */
 const POSE_HZ = 30;
 
+/** Fastest stream of one car's observation ("what the car sees"), Hz. */
+const SENSOR_HZ = 4;
+
 type PoseSink = (workerIndex: number, poses: Float32Array) => void;
+/** Receives a copy of car 0's observation, [observationSize] float32. */
+type SensorSink = (observation: Float32Array) => void;
 type LogSink = (line: string) => void;
 
 /** Wraps the env to stream poses and keep each car's current path for the best-episode trail. */
@@ -41,6 +46,9 @@ class ObservedEnv implements VectorEnv {
   readonly singleActionSpace;
   private paths: number[][];
   private lastEmit = 0;
+  private lastSensorEmit = 0;
+  /** Set by the worker for the car whose view the page shows. */
+  sensorSink: SensorSink | null = null;
   /** [numEnvs * 3] reused each step; the pose sink copies it when it sends. */
   private readonly poseBuffer: Float32Array;
   best: { progress: number; path: Float32Array } | null = null;
@@ -86,6 +94,12 @@ class ObservedEnv implements VectorEnv {
       this.lastEmit = now;
       this.sink(this.workerIndex, poses);
     }
+    if (this.sensorSink && now - this.lastSensorEmit >= 1000 / SENSOR_HZ) {
+      this.lastSensorEmit = now;
+      const size = r.observations.length / this.numEnvs;
+      const copy = r.observations.slice(0, size);
+      this.sensorSink(Comlink.transfer(copy, [copy.buffer]));
+    }
     return r;
   }
 }
@@ -111,10 +125,11 @@ export class SimWorker {
    * Builds the cars, has the sandbox compile the reward function (loading Pyodide first for Python) and makes the policy copy.
    * @param onPoses receives car poses, at most POSE_HZ times a second.
    * @param onLog receives the lines the reward code prints, at most MAX_LINES_PER_SECOND a second.
+   * @param onSensor receives this worker's first car's observation, at most SENSOR_HZ times a second.
    * @returns `{ok: false, error}` when the reward code does not compile; `rewardMs` is the time
    *   spent compiling it, Pyodide's loading included.
    */
-  async init(init: SimInit, onPoses?: PoseSink, onLog?: LogSink): Promise<{ ok: true; backend: string; rewardMs: number } | { ok: false; error: WorkerError }> {
+  async init(init: SimInit, onPoses?: PoseSink, onLog?: LogSink, onSensor?: SensorSink): Promise<{ ok: true; backend: string; rewardMs: number } | { ok: false; error: WorkerError }> {
     try {
       const backend = await selectBackend({ preferred: ['wasm', 'cpu'], measure: false, wasmPaths: init.wasmPaths });
       this.init_ = init;
@@ -138,10 +153,13 @@ export class SimWorker {
         numEnvs: init.numEnvs,
         startFraction: init.startFraction,
         objects: init.objects,
+        sensors: init.sensors,
+        domainRandomization: init.domainRandomization ?? null,
       });
       this.recorder = init.simTrace ? new TraceRecorder() : null;
       if (this.recorder) inner.setStepListener(this.recorder.listener);
       this.env = new ObservedEnv(inner, init.workerIndex, onPoses ?? null);
+      this.env.sensorSink = onSensor ?? null;
       this.policy?.dispose();
       this.policy = new ActorCritic(ActorCriticNetwork.fromSerialized({ spec: init.network.spec as never, weightData: init.network.weights.slice().buffer }));
       const actionSpace = inner.singleActionSpace;
@@ -225,6 +243,7 @@ export class SimWorker {
         seed: req.seed,
         recordPaths: req.recordPaths,
         objects: this.init_.objects,
+        sensors: this.init_.sensors,
         onStep: recorder?.listener,
       });
       const buffers: ArrayBuffer[] = [];

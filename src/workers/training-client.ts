@@ -21,7 +21,9 @@ import { WASM_PATHS } from './wasm-paths';
 import { RewardSandbox } from '../sandbox/reward-sandbox';
 import { REWARD_CALL_LIMIT_S } from './remote-reward';
 import type { RewardLanguage } from '../reward/compile';
-import { observationSpaceFor } from '../sim/observation';
+import { observationSpaceFor, sensorLayout, type SensorName } from '../sim/observation';
+import { embedderFor, type CameraNetworkName } from '../rl/embedder-spec';
+import type { DomainRandomization } from '../sim/sensor-rig';
 import { spaceSize } from '../sim/spaces';
 import type { SceneConfig } from '../sim/scene';
 import { TraceBuilder, type TraceColumns } from '../race/trace-columns';
@@ -44,6 +46,12 @@ export interface TrainingSetup {
   simWorkers?: number;
   /** Boxes and bot cars on the track while training and in its evaluations (object avoidance, head to bot). */
   objects?: SceneConfig;
+  /** DeepRacer's sensor list (default `['TRACK_GEOMETRY']`, the MLP); a camera or LiDAR trains DeepRacer's embedders. */
+  sensors?: SensorName[];
+  /** The camera network for a camera sensor (default the shallow CNN, as DeepRacer). */
+  cameraNetwork?: CameraNetworkName;
+  /** Sim-to-real randomisation while training (camera noise, brightness/contrast, mount and steering offsets). */
+  domainRandomization?: DomainRandomization | null;
 }
 
 export type TrainingStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
@@ -76,6 +84,8 @@ export interface TrainingCallbacks {
    * worker, long lines cut), and how long compiling it took (Pyodide's loading included).
    */
   onLog?(line: string): void;
+  /** What the first car's sensors give the network ([observationSize] float32, `sensorLayout` order), a few times a second. */
+  onSensor?(observation: Float32Array): void;
   /**
    * After each policy update: the DeepRacer sim-trace of the iteration's finished episodes (all sim workers, episodes
    * numbered on from the previous iteration's). Given, the sim workers record it; `iteration` is 0-based, as in
@@ -156,6 +166,7 @@ export class TrainingClient {
   async start(): Promise<TrainingOutcome> {
     const { setup, callbacks } = this;
     const cfg = setup.config;
+    const sensors = setup.sensors ?? ['TRACK_GEOMETRY'];
     const points: IterationPoint[] = [];
     let network: NetworkBlob | null = null;
     let envSteps = 0;
@@ -183,9 +194,10 @@ export class TrainingClient {
       const actionKind = setup.actionSpace.type === 'discrete' ? ({ type: 'discrete', n: setup.actionSpace.actions.length } as const) : ({ type: 'box', size: 2 } as const);
       const ready = await this.learner.init({
         config: cfg,
-        observationSize: spaceSize(observationSpaceFor('TRACK_GEOMETRY')),
+        observationSize: spaceSize(observationSpaceFor(sensors)),
         actionKind,
         network: setup.initialNetwork ?? null,
+        embedder: embedderFor(sensorLayout(sensors), setup.cameraNetwork),
         wasmPaths: WASM_PATHS,
       });
       backend = ready.backend;
@@ -199,6 +211,7 @@ export class TrainingClient {
         callbacks.onPoses?.(this.poses);
       });
       const onLog = Comlink.proxy((line: string) => callbacks.onLog?.(line));
+      const onSensor = callbacks.onSensor ? Comlink.proxy((obs: Float32Array) => callbacks.onSensor?.(obs)) : undefined;
       this.sandbox = await RewardSandbox.open();
       this.sandbox.onWorkerError = (_id, message) => {
         if (this.crash || this.stopRequested) return;
@@ -232,11 +245,14 @@ export class TrainingClient {
               wasmPaths: WASM_PATHS,
               objects: setup.objects,
               simTrace: !!callbacks.onSimTrace,
+              sensors,
+              domainRandomization: setup.domainRandomization ?? null,
             },
             [rewardWorkers[w].port],
             ),
             onPoses,
             onLog,
+            w === 0 ? onSensor : undefined,
           ),
         );
       }

@@ -168,7 +168,9 @@ describe('checkModelPackage', () => {
     nan.weights[3] = NaN;
     expect(() => checkModelPackage(nan)).toThrow(/weight policy\/dense_0\/kernel\[3\] is NaN/);
     expect(() => checkModelPackage(smallPackage({ ppo: { ...defaultPpoConfig, hiddenSizes: [64, 64] } }))).toThrow(/hidden layers 64-64 \(tanh\) but the network has 8 \(tanh\)/);
-    expect(() => checkModelPackage(smallPackage({ sensors: ['FRONT_FACING_CAMERA'] }))).toThrow(/sensor 'FRONT_FACING_CAMERA' is not available/);
+    expect(() => checkModelPackage(smallPackage({ sensors: ['THERMAL_CAMERA'] }))).toThrow(/sensor 'THERMAL_CAMERA' is not available/);
+    expect(() => checkModelPackage(smallPackage({ sensors: ['FRONT_FACING_CAMERA'] }))).toThrow(/the network reads 22 inputs but the sensors FRONT_FACING_CAMERA give 19200/);
+    expect(() => checkModelPackage(smallPackage({ sensors: ['FRONT_FACING_CAMERA', 'STEREO_CAMERAS'] }))).toThrow(/the sensor list: sensors: choose one camera kind/);
     const badLog = smallPackage({ logs: { training: [{ iteration: 2, csv: simTraceCsv(3).replace('True', 'Maybe') }], evaluation: [] } });
     expect(() => checkModelPackage(badLog)).toThrow(/logs\/training\/2-iteration\.csv line 2, column 'all_wheels_on_track'/);
   });

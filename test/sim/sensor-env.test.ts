@@ -4,10 +4,11 @@ import { defaultActionSpace } from '../../src/sim/action-space';
 import { compileJsReward } from '../../src/reward/js-reward';
 import { SHADE } from '../../src/sim/ground-texture';
 import { shippedTrack } from '../helpers/tracks';
+import type { DomainRandomization } from '../../src/sim/sensor-rig';
 
 const reward = compileJsReward('function reward_function(params) { return 1.0; }');
 
-function run(sensors: ConstructorParameters<typeof RacingVectorEnv>[0]['sensors'], steps: number, domainRandomization = null as null | { brightness: number; contrast: number; noise: number; seed: number }) {
+function run(sensors: ConstructorParameters<typeof RacingVectorEnv>[0]['sensors'], steps: number, domainRandomization = null as null | DomainRandomization) {
   const env = new RacingVectorEnv({ track: shippedTrack('reinvent_base'), actionSpace: defaultActionSpace(), reward, numEnvs: 2, sensors, domainRandomization });
   const frames = [env.reset({ seed: 3 }).observations];
   for (let t = 0; t < steps; t++) frames.push(env.step(Int32Array.from([t % 10, 4])).observations);
@@ -66,5 +67,23 @@ describe('RacingVectorEnv with camera and LiDAR sensors', () => {
     const lidar = Array.from(boxed.subarray(120 * 160));
     expect(Math.min(...lidar)).toBeLessThan(0.9);
     expect(Array.from(plain.subarray(120 * 160))).toEqual(new Array(64).fill(1));
+  });
+
+  it('mount and steering randomisation: a seeded per-episode camera yaw/shift and steering trim, none when off', () => {
+    const off = run(['FRONT_FACING_CAMERA'], 6);
+    const dr: DomainRandomization = { brightness: 0, contrast: 0, noise: 0, mountYaw: 0.05, mountShift: 0.02, steeringOffset: 0.05, seed: 9 };
+    const on = run(['FRONT_FACING_CAMERA'], 6, dr);
+    const again = run(['FRONT_FACING_CAMERA'], 6, dr);
+    // The same seed gives the same pictures; the askew camera sees a different picture from the first step.
+    expect(Array.from(on.frames[6])).toEqual(Array.from(again.frames[6]));
+    let differ = 0;
+    for (let k = 0; k < 120 * 160; k++) if (on.frames[0][k] !== off.frames[0][k]) differ++;
+    expect(differ).toBeGreaterThan(100);
+    // The steering trim moves the car: after 6 identical commands the poses differ from the untrimmed run.
+    const p = (env: typeof on.env) => Array.from(env.poses(new Float32Array(6)));
+    expect(p(on.env)).not.toEqual(p(off.env));
+    // Camera error only: the car drives exactly as without randomisation.
+    const camOnly = run(['FRONT_FACING_CAMERA'], 6, { ...dr, steeringOffset: 0 });
+    expect(p(camOnly.env)).toEqual(p(off.env));
   });
 });
