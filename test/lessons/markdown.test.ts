@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/lessons/markdown';
+
+describe('renderMarkdown', () => {
+  it('renders paragraphs, lists, emphasis, inline code, code blocks and links', () => {
+    expect(renderMarkdown('Hold **Up** and *steer*.\nThen `progress` rises.')).toBe('<p>Hold <strong>Up</strong> and <em>steer</em>. Then <code>progress</code> rises.</p>');
+    expect(renderMarkdown('- one\n- two *x*\n\n1. first\n2. second')).toBe('<ul><li>one</li><li>two <em>x</em></li></ul>\n<ol><li>first</li><li>second</li></ol>');
+    expect(renderMarkdown('```python\nif a < b:\n    pass\n```')).toBe('<pre><code>if a &lt; b:\n    pass</code></pre>');
+    expect(renderMarkdown('[docs](https://example.org/a?b=1&c=2) and [here](#top)')).toBe(
+      '<p><a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">docs</a> and <a href="#top">here</a></p>',
+    );
+  });
+
+  it('never lets HTML or script URLs through', () => {
+    const out = renderMarkdown('<img src=x onerror=alert(1)> [x](javascript:alert(1)) `<b>`');
+    expect(out).not.toMatch(/<img|<b>|href="javascript/);
+    expect(out).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(out).toContain('[x](javascript:alert(1))');
+    expect(out).toContain('<code>&lt;b&gt;</code>');
+    expect(renderMarkdown('[a"onclick="x](https://e.org/"x)')).not.toMatch(/"onclick="/);
+  });
+
+  it("keeps `params['speed']` literal inside code", () => {
+    expect(renderMarkdown("Use `params['speed']` with *care*")).toBe('<p>Use <code>params[&#39;speed&#39;]</code> with <em>care</em></p>');
+  });
+});
