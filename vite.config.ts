@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { FRAME_SCRIPT, SANDBOX_FILE, sandboxDocument } from './src/sandbox/frame-document.js';
 
 /** What `loadPyodide({indexURL})` fetches from indexURL (and `pyodide.mjs`, which the sandbox imports from bytes), and their content types. */
@@ -68,8 +69,48 @@ function rewardSandboxDocument(): Plugin {
   };
 }
 
+/**
+ * The site as an installable PWA that works offline after one visit: Workbox
+ * precaches every file of the build — app and worker chunks, the reward sandbox document, tracks
+ * and lessons (bundled into chunks), Pyodide's files and tfjs-wasm's binaries. Query strings are
+ * ignored when matching the cache (share and class links carry their data in the fragment, which
+ * never reaches the service worker), and any navigation falls back to the precached index.html.
+ * No service worker in `vite` (dev): devOptions stay disabled. Registered by `src/ui/offline.svelte.ts`.
+ */
+function offlineApp(): Plugin[] {
+  return VitePWA({
+    registerType: 'autoUpdate',
+    injectRegister: false,
+    devOptions: { enabled: false },
+    manifest: {
+      name: 'Raceline',
+      short_name: 'Raceline',
+      description: 'Learn reinforcement learning by training a DeepRacer-style car in your browser.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      background_color: '#f4f5f7',
+      theme_color: '#12263a',
+      icons: [{ src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml' }],
+    },
+    workbox: {
+      globPatterns: ['**/*.{js,mjs,css,html,wasm,zip,json,svg,md}'],
+      // Pyodide's wasm binary is about 9.6 MB, the largest file of the site.
+      maximumFileSizeToCacheInBytes: 24 * 1024 * 1024,
+      ignoreURLParametersMatching: [/.*/],
+      navigateFallback: 'index.html',
+      // The sandbox frame is a precached file of its own, never the app's page.
+      navigateFallbackDenylist: [/reward-sandbox\.html$/],
+      cleanupOutdatedCaches: true,
+      // A new version takes over at once (registerType 'autoUpdate'), and the first visit's page is controlled.
+      skipWaiting: true,
+      clientsClaim: true,
+    },
+  });
+}
+
 export default defineConfig({
-  plugins: [svelte(), pyodideAssets(), rewardSandboxDocument()],
+  plugins: [svelte(), pyodideAssets(), rewardSandboxDocument(), offlineApp()],
   base: './',
   worker: { format: 'es' },
   // Quiet builds for `npm start`: Rolldown's plugin-timing report is noise for someone who just wants the studio.

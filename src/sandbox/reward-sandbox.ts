@@ -1,6 +1,6 @@
 /**
  * The page's handle on the reward sandbox (docs/security.md): a hidden
- * `<iframe sandbox="allow-scripts">` loading `reward-sandbox.html` (opaque origin, no network by
+ * `<iframe sandbox="allow-scripts">` showing `reward-sandbox.html` (opaque origin, no network by
  * its CSP, its own renderer process in Chromium), in which reward workers are started from the
  * built `reward-host.worker` source. Each worker serves a RewardHost on a MessagePort that the
  * caller keeps or hands to a sim worker. Closing the sandbox removes the frame, which ends all its
@@ -22,6 +22,7 @@ export const ALLOCATION_LIMIT_MIB = 256;
 const FRAME_READY_LIMIT_MS = 15_000;
 
 let workerSource: Promise<string> | null = null;
+let frameDocument: Promise<string> | null = null;
 let pyodideFiles: Promise<PyodideFiles> | null = null;
 
 /** Fetches a site file, failing with a message that names it. */
@@ -29,6 +30,17 @@ async function fetchOk(url: string): Promise<Response> {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status})`);
   return r;
+}
+
+/**
+ * The frame document's text, fetched by the page (so the service worker answers it offline: Chromium
+ * sends a sandboxed frame's own navigation to the network, never to the service worker) and given to
+ * the frame as `srcdoc`. Its Content-Security-Policy is a `<meta>` tag, so it applies the same.
+ */
+function loadFrameDocument(site: string): Promise<string> {
+  frameDocument ??= fetchOk(new URL(SANDBOX_FILE, site).href).then((r) => r.text());
+  frameDocument.catch(() => (frameDocument = null));
+  return frameDocument;
 }
 
 function loadWorkerSource(): Promise<string> {
@@ -84,14 +96,16 @@ export class RewardSandbox {
   }
 
   /**
-   * Opens a sandbox frame (`reward-sandbox.html` at the site's root).
+   * Opens a sandbox frame (the text of `reward-sandbox.html`, at the site's root, as its srcdoc).
+   * @throws Error when that file cannot be fetched.
    * @throws Error when the frame does not load within 15 s.
    */
   static async open(): Promise<RewardSandbox> {
     const site = new URL(import.meta.env.BASE_URL, location.href).href;
+    const html = await loadFrameDocument(site);
     const sandbox = new RewardSandbox();
     const ready = sandbox.waitFor((m) => m.raceline === 'ready', FRAME_READY_LIMIT_MS, 'the reward sandbox did not load');
-    sandbox.frame.src = new URL(SANDBOX_FILE, site).href;
+    sandbox.frame.srcdoc = html;
     document.body.appendChild(sandbox.frame);
     try {
       await ready;
