@@ -1,0 +1,279 @@
+/**
+ * The lesson panel's state: the lessons, where the student is (kept across reloads), their progress (IndexedDB,
+ * src/store/lesson-progress.ts), the class they joined, and the two things a step can do to the studio — apply its
+ * setup through Studio's own fields, and run its check (src/lessons/checks.ts) on facts read from the studio, with
+ * reward code run only in the reward sandbox. Models trained and evaluations run while a lesson is open are
+ * recorded in that lesson's progress.
+ */
+import { untrack } from 'svelte';
+import type { Studio } from '../studio.svelte';
+import type { Lesson, LessonStep } from '../../lessons/lesson-format';
+import { runCheck, type CheckContext, type CheckResult } from '../../lessons/checks';
+import { REWARD_TEMPLATES } from '../../reward/examples';
+import type { PpoConfig } from '../../rl/config';
+import { decodeClassLink, isClassLink, type ClassLink } from '../../share/class-link';
+import { defaultPlace, emptyProgress, LessonProgressStore, type LessonPlace, type LessonProgress } from '../../store/lesson-progress';
+import { SHIPPED_TRACKS } from '../tracks';
+import { scoreInSandbox } from '../reward-scoring';
+import { loadLessons } from './lesson-files';
+
+export class LessonState {
+  lessons = $state.raw<Lesson[]>([]);
+  /** Lesson files that did not parse, and storage problems. */
+  errors = $state.raw<string[]>([]);
+  progress = $state.raw<Map<string, LessonProgress>>(new Map());
+  place = $state.raw<LessonPlace>(defaultPlace());
+  loaded = $state(false);
+  checking = $state(false);
+  /** The last check's result, for the step on show. */
+  result = $state.raw<CheckResult | null>(null);
+  /** What applying a setup did, or why it did not. */
+  setupNote = $state<string | null>(null);
+  /** The keyboard drive is open. */
+  driving = $state(false);
+
+  private store: LessonProgressStore | null = null;
+  private readonly stopWatching: () => void;
+
+  constructor(private readonly studio: Studio) {
+    this.stopWatching = $effect.root(() => this.watchStudio());
+  }
+
+  /** The lessons on the map: the class's, in its order, or all. */
+  get path(): Lesson[] {
+    const c = this.place.classLink;
+    if (!c) return this.lessons;
+    return c.lessons.map((id) => this.lessons.find((l) => l.id === id)).filter((l): l is Lesson => !!l);
+  }
+
+  get lesson(): Lesson | null {
+    return this.lessons.find((l) => l.id === this.place.lessonId) ?? null;
+  }
+
+  get step(): LessonStep | null {
+    return this.lesson?.steps[this.place.step] ?? null;
+  }
+
+  progressOf(id: string): LessonProgress {
+    return this.progress.get(id) ?? emptyProgress(id);
+  }
+
+  /** Reads the lessons, the progress and the place; joins a class from a class link in the address. */
+  async open(): Promise<void> {
+    const { lessons, errors } = await loadLessons();
+    this.lessons = lessons;
+    const problems = [...errors];
+    try {
+      this.store = new LessonProgressStore();
+      this.progress = await this.store.all();
+      this.place = await this.store.place();
+    } catch (e) {
+      this.store = null;
+      problems.push(`Lesson progress cannot be kept in this browser: ${(e as Error).message}`);
+    }
+    if (typeof location !== 'undefined' && isClassLink(location.hash)) {
+      try {
+        this.joinClass(decodeClassLink(location.hash));
+        history.replaceState(null, '', location.pathname + location.search);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (this.place.lessonId && !this.lesson) this.place = { ...this.place, lessonId: null, step: 0 };
+    this.errors = problems;
+    this.loaded = true;
+  }
+
+  /** Joins a class: its lessons become the map, its track is selected, its name is shown. */
+  joinClass(c: ClassLink): void {
+    this.place = { ...this.place, classLink: c, lessonId: null, step: 0 };
+    if (SHIPPED_TRACKS.some((t) => t.name === c.track) && !this.studio.training) this.studio.trackName = c.track;
+    void this.savePlace();
+  }
+
+  leaveClass(): void {
+    this.setPlace({ classLink: null });
+  }
+
+  openLesson(id: string): void {
+    const p = this.progressOf(id);
+    const lesson = this.lessons.find((l) => l.id === id);
+    const next = lesson ? lesson.steps.findIndex((_, i) => !p.stepsDone.includes(i)) : 0;
+    this.setPlace({ lessonId: id, step: Math.max(0, next), collapsed: false });
+  }
+
+  showMap(): void {
+    this.setPlace({ lessonId: null, step: 0 });
+  }
+
+  goTo(step: number): void {
+    const n = this.lesson?.steps.length ?? 0;
+    if (step >= 0 && step < n) this.setPlace({ step });
+  }
+
+  toggleCollapsed(): void {
+    this.setPlace({ collapsed: !this.place.collapsed });
+  }
+
+  /** Marks the step done and moves on (to the map after the last step). */
+  async next(): Promise<void> {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    const at = this.place.step;
+    const saved = this.updateProgress(lesson.id, (p) => ({ ...p, stepsDone: [...new Set([...p.stepsDone, at])] }));
+    if (at + 1 < lesson.steps.length) this.goTo(at + 1);
+    else this.showMap();
+    await saved;
+  }
+
+  /**
+   * Applies the step's setup to the studio: track, reward (asking before replacing edited code), action space,
+   * hyperparameters, sensors (where the studio has them) and maximum time.
+   */
+  applySetup(): void {
+    const s = this.step?.setup;
+    const studio = this.studio;
+    if (!s) return;
+    if (studio.training) {
+      this.setupNote = 'Training is running: stop it first, then apply the setup.';
+      return;
+    }
+    const done: string[] = [];
+    const template = REWARD_TEMPLATES.find((t) => t.id === s.rewardTemplate);
+    const reward = s.reward ?? (template ? { code: template.code, language: template.language } : null);
+    if (reward && reward.code !== studio.rewardCode) {
+      const edited = !REWARD_TEMPLATES.some((t) => t.code.trim() === studio.rewardCode.trim()) && studio.rewardCode.trim() !== '';
+      if (edited && !confirm('Replace your reward function with the one of this step? Your changes will be lost.')) {
+        this.setupNote = 'Your reward function was kept; nothing was changed.';
+        return;
+      }
+    }
+    if (s.track) {
+      if (SHIPPED_TRACKS.some((t) => t.name === s.track) || studio.customTracks.some((t) => t.name === s.track)) {
+        studio.trackName = s.track;
+        done.push('track');
+      }
+    }
+    if (reward) {
+      studio.rewardLanguage = reward.language;
+      studio.rewardCode = reward.code;
+      done.push('reward function');
+    }
+    if (s.actionSpace) {
+      if (studio.clone) studio.cancelClone();
+      studio.actionSpace = structuredClone(s.actionSpace);
+      done.push('action space');
+    }
+    if (s.hyperparameters) {
+      studio.hyperparameters = { ...($state.snapshot(studio.hyperparameters) as Partial<PpoConfig>), ...s.hyperparameters };
+      done.push('hyperparameters');
+    }
+    // The studio's sensor choice (`studio.sensing`, sensor-setup.svelte.ts) where this build has one.
+    const sensing = (studio as unknown as { sensing?: { set(sensors: readonly string[]): void } }).sensing;
+    if (s.sensors && sensing && !studio.clone) {
+      sensing.set(s.sensors);
+      done.push('sensors');
+    }
+    if (s.maxMinutes) {
+      studio.maxMinutes = s.maxMinutes;
+      done.push('maximum time');
+    }
+    this.setupNote = done.length > 0 ? `Set: ${done.join(', ')}.` : 'Nothing to set in this studio.';
+  }
+
+  /** Runs the step's check and records a pass. */
+  async check(): Promise<void> {
+    const lesson = this.lesson;
+    const step = this.step;
+    if (!lesson || !step?.check || this.checking) return;
+    this.checking = true;
+    this.result = null;
+    const at = this.place.step;
+    try {
+      const result = await runCheck(step.check, this.context(lesson.id));
+      this.result = result;
+      if (result.passed) await this.updateProgress(lesson.id, (p) => ({ ...p, checksPassed: [...new Set([...p.checksPassed, at])], stepsDone: [...new Set([...p.stepsDone, at])] }));
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** Keeps the best keyboard drive (percent of a lap). */
+  recordDrive(progress: number): void {
+    if (progress > this.place.driveBestProgress + 0.5) this.setPlace({ driveBestProgress: progress });
+  }
+
+  destroy(): void {
+    this.stopWatching();
+    this.store?.close();
+  }
+
+  /** The facts a check reads. */
+  private context(lessonId: string): CheckContext {
+    const studio = this.studio;
+    const p = this.progressOf(lessonId);
+    const objects = studio.trainingObjects;
+    const source = { code: studio.rewardCode, language: studio.rewardLanguage };
+    return {
+      driveBestProgress: this.place.driveBestProgress,
+      entropies: studio.points.map((q) => q.entropy),
+      evaluations: p.evaluations,
+      modelsMade: p.modelsMade.length,
+      modelsSaved: studio.garage.entries.length,
+      actionSpace: $state.snapshot(studio.actionSpace),
+      hyperparameters: $state.snapshot(studio.hyperparameters) as Partial<PpoConfig>,
+      trackName: studio.trackName,
+      trainingFormat: objects?.obstacles ? 'object_avoidance' : objects?.bots ? 'head_to_bot' : 'time_trial',
+      track: studio.geometry(),
+      score: (params) => scoreInSandbox(source, params),
+    };
+  }
+
+  /** Records trained models and evaluations in the open lesson's progress. */
+  private watchStudio(): void {
+    let before = new Set<string>();
+    let wasTraining = false;
+    $effect(() => {
+      const training = this.studio.training;
+      const ids = this.studio.garage.entries.map((e) => e.model.id);
+      if (training && !wasTraining) before = new Set(ids);
+      if (!training && wasTraining) {
+        const made = ids.filter((id) => !before.has(id));
+        untrack(() => {
+          const lessonId = this.place.lessonId;
+          if (made.length > 0 && lessonId) void this.updateProgress(lessonId, (p) => ({ ...p, modelsMade: [...new Set([...p.modelsMade, ...made])] }));
+        });
+      }
+      wasTraining = training;
+    });
+    $effect(() => {
+      const e = this.studio.evaluation;
+      if (!e) return;
+      const trials = e.trials.map((t) => ({ lapTimeS: t.lapTimeS, progress: t.progress }));
+      untrack(() => {
+        const lessonId = this.place.lessonId;
+        if (lessonId) void this.updateProgress(lessonId, (p) => ({ ...p, evaluations: [...p.evaluations, { modelId: e.modelId, trials }].slice(-20) }));
+      });
+    });
+  }
+
+  private setPlace(change: Partial<LessonPlace>): void {
+    const stepChanged = (change.step !== undefined && change.step !== this.place.step) || (change.lessonId !== undefined && change.lessonId !== this.place.lessonId);
+    this.place = { ...this.place, ...change };
+    if (stepChanged) {
+      this.result = null;
+      this.setupNote = null;
+    }
+    void this.savePlace();
+  }
+
+  private async savePlace(): Promise<void> {
+    await this.store?.putPlace(this.place).catch((e: Error) => (this.errors = [...this.errors, e.message]));
+  }
+
+  private async updateProgress(lessonId: string, change: (p: LessonProgress) => LessonProgress): Promise<void> {
+    const next = change(this.progressOf(lessonId));
+    this.progress = new Map(this.progress).set(lessonId, next);
+    await this.store?.put(next).catch((e: Error) => (this.errors = [...this.errors, e.message]));
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The lessons, followed in a real browser as a student would: each lesson an `it`, in order, in one profile, using
+ * only what the lesson panel says (the buttons it names and the studio's normal controls). The first three lessons
+ * are done for real — keyboard driving, a Python reward checked in the sandbox, a model trained on the default
+ * track until it laps. Later checks that need trained models import the fixture model zip instead of training.
+ * Then: the panel keeps its place across a reload, and a class link made by a teacher sets up a student's page.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Dialog, Locator, Page } from 'playwright-core';
+import { openBrowser, type BrowserSession } from './browser';
+import { openStudio } from './studio-helpers';
+import { fixtureZip, importFiles, waitForStatus } from './garage-helpers';
+import { decodeEventLink } from '../../src/race/event-link';
+
+const baseUrl = inject('baseUrl');
+let session: BrowserSession;
+let page: Page;
+let panel: Locator;
+
+/** Presses a button of the lesson panel by the name the lesson uses. */
+async function press(name: string): Promise<void> {
+  await panel.getByRole('button', { name, exact: true }).click();
+}
+
+async function openLesson(title: string): Promise<void> {
+  const map = panel.getByRole('button', { name: '← Lesson map' });
+  if (await map.isVisible()) await map.click();
+  await panel.getByRole('button', { name: `Open lesson: ${title}` }).click();
+  await expect.poll(() => panel.getByTestId('lesson-title').textContent()).toBe(title);
+}
+
+/** Presses Check and returns the result once shown. */
+async function check(timeout = 120_000): Promise<string> {
+  await press('Check');
+  await panel.getByTestId('check-result').locator('p').waitFor({ timeout });
+  return (await panel.getByTestId('check-result').textContent()) ?? '';
+}
+
+async function expectPass(timeout?: number): Promise<void> {
+  const text = await check(timeout);
+  expect(text).toMatch(/^✓ Passed/);
+}
+
+/** Next step, or Finish lesson on the last one. */
+async function next(): Promise<void> {
+  await panel.getByRole('button', { name: /^(Next step|Finish lesson)$/ }).click();
+}
+
+/** Presses Next step until the lesson is finished and the map is back. */
+async function finishLesson(): Promise<void> {
+  for (let k = 0; k < 10 && (await panel.getByTestId('lesson-title').isVisible()); k++) {
+    const step = await panel.getByTestId('step-title').textContent();
+    await next();
+    await expect.poll(async () => (await panel.getByTestId('lesson-title').isVisible()) && (await panel.getByTestId('step-title').textContent()) === step).toBe(false);
+  }
+  await panel.getByTestId('lesson-map').waitFor();
+}
+
+/** The progress line of a lesson on the map. */
+async function mapProgress(title: string): Promise<string> {
+  return (await panel.getByTestId('lesson-item').filter({ hasText: title }).getByTestId('lesson-progress').textContent()) ?? '';
+}
+
+/** Presses the studio's Train and waits until training stopped. */
+async function train(): Promise<void> {
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await waitForStatus(page, /stopped|failed/, 300_000);
+  expect(await page.getByTestId('status').textContent()).toMatch(/stopped/);
+}
+
+/** Waits for the evaluation table of a model. */
+async function evaluationOf(name: string): Promise<void> {
+  await page.getByTestId('evaluation').getByRole('heading', { name: `Evaluation: ${name}` }).waitFor({ timeout: 120_000 });
+  await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
+}
+
+describe('lessons in the browser', () => {
+  beforeAll(async () => {
+    session = await openBrowser();
+    page = session.page;
+    page.on('dialog', (d: Dialog) => void d.accept());
+    await openStudio(page, baseUrl);
+    panel = page.getByTestId('lesson-panel');
+    await panel.getByTestId('lesson-map').waitFor({ timeout: 30_000 });
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('1. You are the agent: drives with the keyboard and reads the params', async () => {
+    expect(await panel.getByTestId('lesson-item').count()).toBeGreaterThanOrEqual(12);
+    await openLesson('You are the agent');
+    await press('Apply setup');
+    const notYet = await check();
+    expect(notYet).toMatch(/^✗ Not yet: .*drive at least 5%/);
+    await press('Drive the car');
+    // The driving area takes the focus: the arrows drive without clicking anywhere.
+    await page.keyboard.down('ArrowUp');
+    await expect.poll(async () => Number.parseFloat((await panel.getByTestId('drive-best').textContent()) ?? '0'), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
+    await page.keyboard.up('ArrowUp');
+    const params = await panel.getByTestId('drive-params').textContent();
+    expect(params).toMatch(/distance_from_center/);
+    expect(params).toMatch(/all_wheels_on_track/);
+    expect(await panel.getByTestId('drive-live').textContent()).toMatch(/Progress \d+%|Off track|Stopped|Reversed/);
+    await expectPass();
+    await next();
+    await expect.poll(() => panel.getByTestId('step-title').textContent()).toBe('Step 2 of 3: Read the params');
+    // Leave the track on purpose: hold Left with the throttle until the episode ends off the road.
+    await page.keyboard.down('ArrowUp');
+    await page.keyboard.down('ArrowLeft');
+    await panel.getByTestId('drive-event').filter({ hasText: /Off track/ }).waitFor({ timeout: 20_000 });
+    await page.keyboard.up('ArrowLeft');
+    await page.keyboard.up('ArrowUp');
+    await press('Stop driving');
+    await finishLesson();
+    expect(await mapProgress('You are the agent')).toBe('done');
+  });
+
+  it('2. What reinforcement learning is: reads through to the end', async () => {
+    await openLesson('What reinforcement learning is');
+    await finishLesson();
+    expect(await mapProgress('What reinforcement learning is')).toBe('done');
+  });
+
+  it('3. A first reward function: checks the reward in the sandbox, trains until a lap, and sees the lap in evaluation', async () => {
+    await openLesson('A first reward function');
+    await press('Apply setup');
+    await expectPass(180_000); // Python: Pyodide loads in the sandbox on first use
+    await next();
+    expect(await check()).toMatch(/^✗ Not yet: No model was trained/);
+    await train();
+    await expectPass();
+    await next();
+    await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
+    await expectPass();
+    await finishLesson();
+    expect(await mapProgress('A first reward function')).toBe('done');
+    expect(await panel.getByTestId('lesson-item').filter({ hasText: 'A first reward function' }).textContent()).toMatch(/1 model made/);
+  });
+
+  it('4. Reading the training charts: trains and sees the charts', async () => {
+    await openLesson('Reading the training charts');
+    await train();
+    await expectPass();
+    expect(await page.getByText('Entropy').first().isVisible()).toBe(true);
+    await finishLesson();
+  });
+
+  it('5. Exploration and entropy: lowers the entropy bonus and sees entropy fall', async () => {
+    await openLesson('Exploration and entropy');
+    await next();
+    expect(await check()).toMatch(/^✗ Not yet: entropyCoef is still its default/);
+    await page.getByRole('tab', { name: 'Hyperparameters' }).click();
+    await page.getByRole('spinbutton', { name: 'Entropy' }).fill('0.005');
+    await expectPass();
+    await next();
+    await train();
+    await expectPass();
+    await finishLesson();
+  });
+
+  it('6. Action spaces: makes 15 actions, then a continuous space', async () => {
+    await openLesson('Action spaces');
+    await press('Apply setup');
+    expect(await check()).toMatch(/has 10 actions; make a discrete one with 15/);
+    await page.getByRole('tab', { name: 'Action space' }).click();
+    await page.getByRole('spinbutton', { name: 'Speed granularity' }).fill('3');
+    await expectPass();
+    await next();
+    await next();
+    await page.getByRole('radio', { name: 'Continuous' }).check();
+    await expectPass();
+    await finishLesson();
+  });
+
+  it('7. Hyperparameters: changes the discount factor and the learning rate', async () => {
+    await openLesson('Hyperparameters');
+    await press('Apply setup');
+    await page.getByRole('tab', { name: 'Hyperparameters' }).click();
+    await page.getByRole('spinbutton', { name: 'Discount factor' }).fill('0.99');
+    await expectPass();
+    await next();
+    await page.getByRole('spinbutton', { name: 'Learning rate' }).fill('0.0005');
+    await expectPass();
+    await finishLesson();
+  });
+
+  it('8. Evaluation and lap times: evaluates two imported models and compares them', async () => {
+    await openLesson('Evaluation and lap times');
+    await importFiles(page, await fixtureZip('fixture-a'), await fixtureZip('fixture-b'));
+    await page.getByRole('button', { name: 'Evaluate fixture-b' }).waitFor({ timeout: 30_000 });
+    await expectPass();
+    await next();
+    expect(await check()).toMatch(/^✗ Not yet: No evaluation yet/);
+    await page.getByRole('button', { name: 'Evaluate fixture-a' }).click();
+    await evaluationOf('fixture-a');
+    await expectPass();
+    await next();
+    expect(await check()).toMatch(/evaluated 1 model in this lesson/);
+    await page.getByRole('button', { name: 'Evaluate fixture-b' }).click();
+    await evaluationOf('fixture-b');
+    await expectPass();
+    await finishLesson();
+  });
+
+  it('9. Racing lines with waypoints: a reward that follows the track direction', async () => {
+    await openLesson('Racing lines with waypoints');
+    await press('Apply setup');
+    await expectPass();
+    await finishLesson();
+  });
+
+  it('10. Reward hacking: standing still, zig-zag and reversing each cost reward', async () => {
+    await openLesson('Reward hacking');
+    for (let k = 0; k < 3; k++) {
+      await press('Apply setup');
+      await expectPass();
+      await next();
+    }
+    expect(await mapProgress('Reward hacking')).toBe('done');
+  });
+
+  it('11. Sensors and object avoidance: sets boxes for training, the sensors, and a reward that stays on the road', async () => {
+    await openLesson('Sensors and object avoidance');
+    expect(await check()).toMatch(/choose object avoidance/);
+    await page.getByRole('tab', { name: 'Track' }).click();
+    await page.getByRole('radio', { name: 'Object avoidance' }).check();
+    await expectPass();
+    await next();
+    await press('Apply setup');
+    await next();
+    await press('Apply setup');
+    await expectPass();
+    await finishLesson();
+    await page.getByRole('radio', { name: 'Time trial' }).check();
+  });
+
+  it('12. Race day and sharing: has a model to race', async () => {
+    await openLesson('Race day and sharing');
+    await expectPass();
+    await finishLesson();
+  });
+
+  it('13. Sim to real: a model that laps in evaluation', async () => {
+    await openLesson('Sim to real: uploading to a car');
+    await page.getByRole('button', { name: 'Evaluate fixture-a' }).click();
+    await evaluationOf('fixture-a');
+    await expectPass();
+    await finishLesson();
+    expect(await mapProgress('Sim to real')).toBe('done');
+  });
+
+  it('keeps its place, its progress and whether it is collapsed across a reload', async () => {
+    await openLesson('Action spaces');
+    await panel.getByRole('button', { name: 'Step 2: More actions, slower learning' }).click();
+    await page.reload();
+    await panel.getByTestId('step-title').waitFor({ timeout: 30_000 });
+    expect(await panel.getByTestId('lesson-title').textContent()).toBe('Action spaces');
+    expect(await panel.getByTestId('step-title').textContent()).toBe('Step 2 of 3: More actions, slower learning');
+    await press('Hide lessons');
+    await page.reload();
+    await panel.getByRole('button', { name: 'Show lessons' }).waitFor({ timeout: 30_000 });
+    expect(await panel.getByTestId('step-title').isVisible()).toBe(false);
+    await press('Show lessons');
+    await panel.getByRole('button', { name: '← Lesson map' }).click();
+    expect(await mapProgress('You are the agent')).toBe('done');
+    expect(await mapProgress('A first reward function')).toBe('done');
+  });
+
+  it("a teacher's class link sets up a student's page: class name, its lessons, its track, its race", async () => {
+    await panel.getByText('For teachers: make a class link').click();
+    await panel.getByLabel('Class name').fill('Year 10 Tuesday');
+    for (const title of ['Reading the training charts', 'Exploration and entropy', 'Action spaces', 'Hyperparameters', 'Evaluation and lap times', 'Racing lines with waypoints', 'Reward hacking', 'Sensors and object avoidance', 'Race day and sharing', 'Sim to real: uploading to a car']) {
+      await panel.getByRole('checkbox', { name: title }).uncheck();
+    }
+    await panel.getByLabel('Track', { exact: true }).selectOption('Oval_track');
+    await panel.getByLabel('Race laps').fill('2');
+    await press('Make class link');
+    const link = await panel.getByTestId('class-link').inputValue();
+    expect(link).toMatch(/#\/class\/c1\./);
+    const race = decodeEventLink((await panel.getByTestId('class-race-link').getAttribute('href')) ?? '');
+    expect(race.event).toMatchObject({ name: 'Year 10 Tuesday race', track: 'Oval_track', rules: { laps: 2 } });
+
+    const student = await openBrowser();
+    try {
+      await student.page.goto(link);
+      const studentPanel = student.page.getByTestId('lesson-panel');
+      await studentPanel.getByTestId('class-name').waitFor({ timeout: 60_000 });
+      expect(await studentPanel.getByTestId('class-name').textContent()).toBe('Year 10 Tuesday');
+      expect(await studentPanel.getByTestId('lesson-item').allTextContents()).toEqual([
+        expect.stringContaining('You are the agent'),
+        expect.stringContaining('What reinforcement learning is'),
+        expect.stringContaining('A first reward function'),
+      ]);
+      expect(await student.page.locator('input[type=radio][value=Oval_track]').isChecked()).toBe(true);
+      // The link leaves the address; the class stays after a reload.
+      expect(student.page.url()).not.toContain('#/class/');
+      await student.page.reload();
+      await studentPanel.getByTestId('class-name').waitFor({ timeout: 60_000 });
+      expect(await studentPanel.getByTestId('lesson-item').count()).toBe(3);
+      expect(student.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    } finally {
+      await student.close();
+    }
+  });
+});
