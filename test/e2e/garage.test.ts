@@ -69,7 +69,7 @@ describe('garage: autosave, resume, export, delete, import (real Chromium, built
     await expect.poll(() => item.getByTestId('best-lap').count()).toBe(1); // thumbnail of the best lap
 
     // 4. Export the zip.
-    const exported = await download(page, () => page.getByRole('button', { name: 'Export resumed-car as .zip' }).click());
+    const exported = await download(page, () => page.getByRole('button', { name: 'Export .zip of resumed-car' }).click());
     expect(exported.download.suggestedFilename()).toBe('resumed-car.zip');
     const pkg = await importModelZip(exported.bytes); // a zip the codec accepts, with the run's history
     expect(pkg.name).toBe('resumed-car');

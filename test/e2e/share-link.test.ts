@@ -23,7 +23,7 @@ describe('share links (real Chromium, built site)', () => {
     zipPath = await fixtureZip('Shared car');
     await importFiles(maker.page, zipPath);
     await maker.page.getByTestId('model-item').first().waitFor({ timeout: 30_000 });
-    await maker.page.getByRole('button', { name: 'Share Shared car by link' }).click();
+    await maker.page.getByRole('button', { name: 'Share link for Shared car' }).click();
     await maker.page.getByTestId('share-link').or(maker.page.getByTestId('share-error')).waitFor({ timeout: 120_000 });
     const url = await maker.page.getByTestId('share-link').inputValue();
     const info = (await maker.page.getByTestId('share-info').textContent()) ?? '';

@@ -62,7 +62,7 @@ describe('storage quota (real Chromium quota, built site)', () => {
     await expect.poll(() => page.getByTestId('model-item').count()).toBe(saved);
     await expect.poll(() => page.getByTestId('storage').textContent()).toMatch(/^Storage: [\d.]+ (KB|MB) used of [\d.]+ (MB|GB) available/);
     const original = fixtureModelFiles()['weights.bin'];
-    const buttons = page.getByRole('button', { name: 'Export quota-car as .zip' });
+    const buttons = page.getByRole('button', { name: 'Export .zip of quota-car' });
     for (let k = 0; k < saved; k++) {
       const { bytes } = await download(page, () => buttons.nth(k).click());
       const pkg = await importModelZip(bytes);
