@@ -5,6 +5,7 @@
  * and call the methods; the codecs are in src/share, the records in src/store.
  */
 import type { NetworkSpec } from '../rl/networks';
+import type { SensorName } from '../sim/observation';
 import type { TrackData } from '../track/track-data';
 import { ShareError } from '../share/errors';
 import { exportModelZip, importModelZip, ZIP_LIMITS } from '../share/model-zip';
@@ -206,7 +207,7 @@ export class Garage {
       const weights = new Float32Array(await store.getModelWeights(id));
       const m = entry.model;
       this.studio.startClone(
-        { id, name: entry.name, actionSpace: m.actionSpace, sensor: m.sensor, network: { spec: m.networkSpec, weights } },
+        { id, name: entry.name, actionSpace: m.actionSpace, sensors: [...m.modelMetadata.sensor], network: { spec: m.networkSpec, weights } },
         { trackName: m.track, trackData: m.trackData, rewardCode: m.rewardCode, rewardLanguage: m.rewardLanguage, hyperparameters: m.hyperparameters },
       );
     } catch (e) {
@@ -317,10 +318,11 @@ export class Garage {
       const weights = new Float32Array(await store.getModelWeights(id));
       const seed = m.claim?.seed ?? m.seed;
       const trials = m.claim?.trials.length ?? 3;
-      const full = await evaluateInWorker(track, m.actionSpace, { spec, weights }, trials, seed);
+      const sensors = m.modelMetadata.sensor as SensorName[];
+      const full = await evaluateInWorker(track, m.actionSpace, { spec, weights }, trials, seed, { sensors });
       if (!full.ok) throw new Error(`evaluation failed: ${full.error.message}`);
       const claim = claimFromTrials(seed, full.trials);
-      const eight = await evaluateInWorker(track, m.actionSpace, { spec, weights: dequantize(spec, quantizeWeights(spec, weights)) }, trials, seed);
+      const eight = await evaluateInWorker(track, m.actionSpace, { spec, weights: dequantize(spec, quantizeWeights(spec, weights)) }, trials, seed, { sensors });
       const quantize = eight.ok && checkClaim(claim, eight.trials).reproduced;
       const pkg = { ...packageFromModel(entry, weights, null, NO_EXTRAS), evaluation: claim };
       let fragment: string;

@@ -23,7 +23,8 @@ export interface CloneSource {
   id: string;
   name: string;
   actionSpace: ActionSpace;
-  sensor: string;
+  /** DeepRacer's sensor list of the model (`model_metadata.json` `sensor`). */
+  sensors: string[];
   network: NetworkBlob;
 }
 

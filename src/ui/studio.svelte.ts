@@ -33,6 +33,9 @@ import { saveTrainedModel, type RunBase, type RunMeta, type TrainingSetupPlain }
 import { importTrackFile } from './track-import';
 import { liveRuns, queueLog, RunRecorder } from './run-recorder';
 import { newRunRecord, resumePlan, type CloneSource, type ResumePlan } from './run-setup';
+import { SensorSetup } from './sensor-setup.svelte';
+import { networkNameOf } from '../rl/model-metadata';
+import { sensorLayout, type SensorName } from '../sim/observation';
 
 export type StudioStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed' | 'saving';
 
@@ -109,6 +112,8 @@ export class Studio {
   readonly garage: Garage;
   readonly shared: SharedLink;
   readonly storage = new StorageStatus();
+  /** The car's sensors and network (DeepRacer's vehicle settings) and what its sensors show while training. */
+  readonly sensing = new SensorSetup();
   /** The stores; null until `open()` succeeded. */
   store: RacelineStore | null = null;
   checkpoints: CheckpointStore | null = null;
@@ -215,6 +220,7 @@ export class Studio {
     this.rewardCode = setup.rewardCode;
     this.actionSpace = structuredClone(source.actionSpace);
     this.hyperparameters = { ...setup.hyperparameters, hiddenSizes: [...setup.hyperparameters.hiddenSizes] };
+    this.sensing.set(source.sensors, networkNameOf(source.network.spec as NetworkSpec));
     this.modelName = `${source.name} (clone)`;
     this.notice = {
       kind: 'info',
@@ -237,7 +243,7 @@ export class Studio {
       if (clone) {
         const spec = clone.network.spec as NetworkSpec;
         config = { ...config, hiddenSizes: [...spec.hiddenSizes], activation: spec.activation };
-      }
+      } else config = this.sensing.configFor(config);
     } catch (e) {
       this.notice = { kind: 'error', text: `Hyperparameters: ${(e as Error).message}` };
       return;
@@ -255,6 +261,7 @@ export class Studio {
       evalTrials: 3,
       initialNetwork: clone ? { spec: clone.network.spec, weights: clone.network.weights.slice() } : null,
       objects: this.trainingObjects ?? undefined,
+      ...this.sensing.forTraining(config.seed),
     };
     const meta: RunMeta = { modelName: this.modelName.trim(), parent: clone ? { id: clone.id, name: clone.name } : null };
     const run = newRunRecord(setup, meta);
@@ -295,6 +302,8 @@ export class Studio {
     this.rewardCode = cfg.rewardCode;
     this.actionSpace = structuredClone(cfg.actionSpace);
     this.hyperparameters = { ...setup.config, hiddenSizes: [...setup.config.hiddenSizes] };
+    this.sensing.set(cfg.sensors ?? ['TRACK_GEOMETRY'], cfg.cameraNetwork);
+    this.sensing.randomize = !!cfg.domainRandomization;
     this.maxMinutes = cfg.maxMinutes;
     this.stopOnLap = cfg.stopOnLap;
     this.modelName = cfg.modelName ?? '';
@@ -346,6 +355,10 @@ export class Studio {
       onBackend: (b) => (this.backend = `${b.backend} (${b.reason}); ${b.simWorkers} sim worker${b.simWorkers > 1 ? 's' : ''}`),
       onPoses: (p) => (this.poses = p.slice()),
       onLog: (line) => this.appendLog(line),
+      onSensor: (observation) => {
+        this.sensing.frame = observation;
+        this.sensing.frameLayout = sensorLayout(setup.sensors ?? ['TRACK_GEOMETRY']);
+      },
       onIteration: (point, extra) => {
         this.points = [...this.points, recorder.shift(point)];
         this.bestProgress = Math.max(base.bestProgress, extra.bestProgress);
@@ -446,7 +459,7 @@ export class Studio {
       this.trackName = track.name;
       const seed = model.claim?.seed ?? model.seed;
       const trials = model.claim?.trials.length ?? 3;
-      const r = await evaluateInWorker(track, model.actionSpace, { spec: model.networkSpec, weights }, trials, seed, { trace: this.logs !== null });
+      const r = await evaluateInWorker(track, model.actionSpace, { spec: model.networkSpec, weights }, trials, seed, { trace: this.logs !== null, sensors: model.modelMetadata.sensor as SensorName[] });
       if (!r.ok) throw new Error(r.error.message);
       if (r.trace && this.logs) {
         // DeepRacer's evaluation sim-trace, numbered by the model's evaluations.
