@@ -112,7 +112,16 @@ export class LessonState {
   }
 
   toggleCollapsed(): void {
+    if (!this.place.collapsed) this.driving = false;
     this.setPlace({ collapsed: !this.place.collapsed });
+  }
+
+  /** Titles of the prerequisites of a lesson that are not done yet. */
+  missingPrerequisites(lesson: Lesson): string[] {
+    return lesson.prerequisites
+      .map((id) => this.lessons.find((l) => l.id === id))
+      .filter((l): l is Lesson => !!l && this.progressOf(l.id).stepsDone.length < l.steps.length)
+      .map((l) => l.title);
   }
 
   /** Marks the step done and moves on (to the map after the last step). */
