@@ -76,6 +76,10 @@ describe('accessibility (axe-core in real Chromium, built site)', () => {
     await page.getByLabel('Model name').fill('a11y-model');
     await page.getByTestId('train').click();
     await page.getByTestId('iteration-summary').waitFor({ timeout: 240_000 });
+    // The track view's text alternative narrates the first car.
+    await expect
+      .poll(() => page.getByTestId('track-narration').first().textContent(), { timeout: 30_000 })
+      .toMatch(/^Car 1(: \d+% of the lap, [\d.]+ m\/s, (on|off) the track\.| )/);
     await scan('studio, training');
     while (!/stopped|failed/.test((await page.getByTestId('status').textContent()) ?? '')) {
       await page
