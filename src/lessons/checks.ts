@@ -32,6 +32,8 @@ export interface CheckContext {
   actionSpace: ActionSpace;
   hyperparameters: Partial<PpoConfig>;
   trackName: string;
+  /** The sensors set for training (DeepRacer names; TRACK_GEOMETRY without camera or LiDAR). */
+  sensors: readonly string[];
   /** The race type set for training. */
   trainingFormat: 'time_trial' | 'object_avoidance' | 'head_to_bot';
   /** The selected track's geometry, for reward states. */
@@ -133,6 +135,10 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
       return ctx.trainingFormat === check.args[0]
         ? { passed: true, message: `Training is set to ${check.args[0].replace(/_/g, ' ')}.` }
         : { passed: false, message: `Training is set to ${ctx.trainingFormat.replace(/_/g, ' ')}; in the Track tab, under "Race type for training", choose ${check.args[0].replace(/_/g, ' ')}.` };
+    case 'sensors-include':
+      return ctx.sensors.includes(check.args[0])
+        ? { passed: true, message: `The car trains with ${ctx.sensors.join(' and ')}.` }
+        : { passed: false, message: `The car trains with ${ctx.sensors.join(' and ')}; add ${check.args[0]} in the Sensors tab.` };
     case 'models-saved':
       return ctx.modelsSaved >= n
         ? { passed: true, message: `You have ${ctx.modelsSaved} model${ctx.modelsSaved === 1 ? '' : 's'} in My models.` }

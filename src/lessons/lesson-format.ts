@@ -44,6 +44,7 @@ export const CHECK_KINDS = [
   'track-selected',
   'training-format',
   'models-saved',
+  'sensors-include',
 ] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 

@@ -209,6 +209,9 @@ function parseCheck(body: string[], firstLine: number, fail: (line: number, mess
     case 'track-selected':
       if (args.length !== 1) fail(line, 'track-selected needs one track name');
       break;
+    case 'sensors-include':
+      if (args.length !== 1 || !SENSOR_NAMES.includes(args[0])) fail(line, `sensors-include needs one of ${SENSOR_NAMES.join(', ')}`);
+      break;
     default:
       if (args.length > 0) fail(line, `${kind} takes no arguments`);
   }

@@ -12,7 +12,7 @@ const track = shippedTrack('reinvent_base');
 function ctx(over: Partial<CheckContext> = {}): CheckContext {
   return {
     driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, modelsSaved: 0, actionSpace: defaultActionSpace(), hyperparameters: {},
-    trackName: 'reinvent_base', trainingFormat: 'time_trial', track, score: async () => [], ...over,
+    trackName: 'reinvent_base', sensors: ['TRACK_GEOMETRY'], trainingFormat: 'time_trial', track, score: async () => [], ...over,
   };
 }
 const check = (text: string): StepCheck => {
@@ -94,6 +94,8 @@ describe('runCheck', () => {
     expect((await runCheck(check('drove-with-keyboard 5'), ctx({ driveBestProgress: 3 }))).message).toMatch(/3% of a lap so far; drive at least 5%/);
     expect((await runCheck(check('drove-with-keyboard 5'), ctx({ driveBestProgress: 7 }))).passed).toBe(true);
     expect((await runCheck(check('models-saved 1'), ctx({ modelsSaved: 0 }))).passed).toBe(false);
+    expect((await runCheck(check('sensors-include LIDAR'), ctx()))).toEqual({ passed: false, message: expect.stringMatching(/TRACK_GEOMETRY; add LIDAR in the Sensors tab/) });
+    expect((await runCheck(check('sensors-include LIDAR'), ctx({ sensors: ['FRONT_FACING_CAMERA', 'LIDAR'] }))).passed).toBe(true);
     expect((await runCheck(check('trained-model'), ctx({ modelsMade: 1 }))).passed).toBe(true);
   });
 });

@@ -61,7 +61,7 @@ describe('lesson files', () => {
         if (!s.check || !/^reward-/.test(s.check.kind)) continue;
         const ctx: CheckContext = {
           driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, modelsSaved: 0, actionSpace: defaultActionSpace(),
-          hyperparameters: {}, trackName: 'reinvent_base', trainingFormat: 'time_trial', track,
+          hyperparameters: {}, trackName: 'reinvent_base', sensors: ['TRACK_GEOMETRY'], trainingFormat: 'time_trial', track,
           score: async (params) => fn.evaluate(params).map(Number),
         };
         const r = await runCheck(s.check, ctx);

@@ -177,10 +177,9 @@ export class LessonState {
       studio.hyperparameters = { ...($state.snapshot(studio.hyperparameters) as Partial<PpoConfig>), ...s.hyperparameters };
       done.push('hyperparameters');
     }
-    // The studio's sensor choice (`studio.sensing`, sensor-setup.svelte.ts) where this build has one.
-    const sensing = (studio as unknown as { sensing?: { set(sensors: readonly string[]): void } }).sensing;
-    if (s.sensors && sensing && !studio.clone) {
-      sensing.set(s.sensors);
+    // A clone keeps its parent's sensors (DeepRacer).
+    if (s.sensors && !studio.clone) {
+      studio.sensing.set(s.sensors);
       done.push('sensors');
     }
     if (s.maxMinutes) {
@@ -232,6 +231,7 @@ export class LessonState {
       actionSpace: $state.snapshot(studio.actionSpace),
       hyperparameters: $state.snapshot(studio.hyperparameters) as Partial<PpoConfig>,
       trackName: studio.trackName,
+      sensors: studio.sensing.sensors,
       trainingFormat: objects?.obstacles ? 'object_avoidance' : objects?.bots ? 'head_to_bot' : 'time_trial',
       track: studio.geometry(),
       score: (params) => scoreInSandbox(source, params),
