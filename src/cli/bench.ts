@@ -6,7 +6,9 @@
  *  - PPO update throughput (gradient samples per second) with DeepRacer's defaults, per backend;
  *  - Python vs JavaScript reward: simulator and training steps/s with the same reward function;
  *  - time to first laps: `train --stop-on-lap` on re:Invent 2018 for seeds 1, 2, 3 (skip with --quick);
- *  - the same in the studio in headless Chromium, 3 runs (`bench-browser.ts`; skip with --quick or --no-browser).
+ *  - the same in the studio in headless Chromium, 3 runs (`bench-browser.ts`; skip with --quick or --no-browser);
+ *  - camera and LiDAR env steps per second (8 cars); the shallow CNN's PPO update samples per second on each tfjs
+ *    backend headless Chromium has (`bench-cnn.ts`, in the learner harness page; skip with --quick or --no-browser).
  * Flags: --quick (skip the time-to-lap runs), --no-browser, --seconds N (duration of each timed loop, default 3).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -23,14 +25,16 @@ import { PpoTrainer } from '../rl/ppo';
 import { ActorCritic } from '../rl/policy';
 import { lastJsonLine, runTool } from './run-tool';
 import { benchBrowser } from './bench-browser';
+import { benchCnnUpdates } from './bench-cnn';
+import type { SensorName } from '../sim/observation';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.seconds ?? 3);
 const emit = (o: Record<string, unknown>): void => console.log(JSON.stringify(o));
 
-function benchSim(numEnvs: number): void {
+function benchSim(numEnvs: number, sensors: SensorName[] = ['TRACK_GEOMETRY']): void {
   const track = loadTrack('reinvent_base');
-  const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_JS_REWARD.code), numEnvs });
+  const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_JS_REWARD.code), numEnvs, sensors });
   env.reset({ seed: 1 });
   const rng = new Rng(1);
   const actions = new Int32Array(numEnvs);
@@ -45,7 +49,7 @@ function benchSim(numEnvs: number): void {
     return steps / ((performance.now() - t0) / 1000);
   };
   run(500); // warm up the JIT
-  emit({ bench: 'sim', track: 'reinvent_base', numEnvs, stepsPerSecond: Math.round(run(seconds * 1000)) });
+  emit({ bench: 'sim', track: 'reinvent_base', sensors: sensors.join('+'), numEnvs, stepsPerSecond: Math.round(run(seconds * 1000)) });
 }
 
 async function benchBackend(backend: string): Promise<void> {
@@ -164,11 +168,16 @@ async function benchRewardLanguages(): Promise<void> {
 async function main(): Promise<void> {
   benchSim(1);
   benchSim(16);
+  // Camera and LiDAR env steps (image rendering included): what a camera model's rollouts cost before the CNN.
+  for (const sensors of [['FRONT_FACING_CAMERA'], ['STEREO_CAMERAS'], ['FRONT_FACING_CAMERA', 'LIDAR']] as SensorName[][]) benchSim(8, sensors);
   for (const b of ['wasm', 'cpu']) await benchBackend(b);
   await selectBackend({ preferred: ['wasm'], measure: false });
   await benchRewardLanguages();
   if (args.quick !== true) for (const seed of [1, 2, 3]) benchTimeToLap(seed);
-  if (args.quick !== true && args.browser !== false && args.noBrowser !== true) await benchBrowser(3, emit);
+  if (args.quick !== true && args.browser !== false && args.noBrowser !== true) {
+    await benchBrowser(3, emit);
+    await benchCnnUpdates(emit);
+  }
 }
 
 main().catch((e: unknown) => {
