@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'; // importing it registers the 'wasm' backend
+import { conv2dValid } from './conv';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -20,7 +21,15 @@ export interface SelectBackendOptions {
   wasmPaths?: string | Record<string, string>;
   /** Time every candidate and keep the fastest (default: true in a browser, false in Node). */
   measure?: boolean;
+  /**
+   * What the measurement runs (default 'mlp'): 'mlp' for the vector sensor's MLP, 'cnn' for a camera
+   * network (its first convolution, forward and gradients): GPUs win the second long before the first.
+   */
+  workload?: BenchmarkWorkload;
 }
+
+/** The training work `benchmarkActiveBackend` times. */
+export type BenchmarkWorkload = 'mlp' | 'cnn';
 
 export interface BackendChoice {
   /** The backend now active (`tf.getBackend()`). */
@@ -88,28 +97,40 @@ async function tryBackend(name: string, options: SelectBackendOptions): Promise<
 }
 
 /**
- * ms per step of Adam-free training work on the active backend: a 17→64→64→10 tanh MLP, batch 64,
- * forward + backward, read back at the end. Warm-up steps (shader compilation) are not counted.
+ * ms per step of Adam-free training work on the active backend, read back at the end; warm-up steps
+ * (shader compilation) are not counted.
+ * - 'mlp': a 17→64→64→10 tanh MLP, batch 64, forward + backward (10 steps after 3 warm-ups by default).
+ * - 'cnn': the first convolution of DeepRacer's camera CNNs (32 filters 8×8, stride 4, ReLU) on two
+ *   120×160 images, forward and its kernel gradient through `conv2dValid` (2 steps after 1 warm-up:
+ *   slow backends take seconds per step).
  */
-export async function benchmarkActiveBackend(steps = 10, warmup = 3): Promise<number> {
-  const x = tf.randomUniform([64, 17], -1, 1, 'float32', 1);
-  const weights = [tf.variable(tf.randomNormal([17, 64], 0, 0.2, 'float32', 2)), tf.variable(tf.randomNormal([64, 64], 0, 0.1, 'float32', 3)), tf.variable(tf.randomNormal([64, 10], 0, 0.1, 'float32', 4))];
+export async function benchmarkActiveBackend(steps?: number, warmup?: number, workload: BenchmarkWorkload = 'mlp'): Promise<number> {
+  const cnn = workload === 'cnn';
+  const nSteps = steps ?? (cnn ? 2 : 10);
+  const nWarmup = warmup ?? (cnn ? 1 : 3);
+  const x = cnn ? tf.randomUniform([2, 120, 160, 1], 0, 1, 'float32', 1) : tf.randomUniform([64, 17], -1, 1, 'float32', 1);
+  const weights = cnn
+    ? [tf.variable(tf.randomNormal([8, 8, 1, 32], 0, 0.1, 'float32', 2)), tf.variable(tf.zeros([32]))]
+    : [tf.variable(tf.randomNormal([17, 64], 0, 0.2, 'float32', 2)), tf.variable(tf.randomNormal([64, 64], 0, 0.1, 'float32', 3)), tf.variable(tf.randomNormal([64, 10], 0, 0.1, 'float32', 4))];
+  const forward = cnn
+    ? (): tf.Scalar => tf.relu(conv2dValid(x as tf.Tensor4D, weights[0] as unknown as tf.Tensor4D, weights[1] as unknown as tf.Tensor1D, 4, false)).square().mean() as tf.Scalar
+    : (): tf.Scalar => tf.tanh(tf.tanh(x.matMul(weights[0])).matMul(weights[1])).matMul(weights[2]).square().mean() as tf.Scalar;
   const step = (): tf.Scalar =>
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.tanh(tf.tanh(x.matMul(weights[0])).matMul(weights[1])).matMul(weights[2]).square().mean() as tf.Scalar);
+      const { value, grads } = tf.variableGrads(forward);
       return tf.addN([value, ...Object.values(grads).map((g) => g.sum())]) as tf.Scalar;
     });
   try {
-    for (let i = 0; i < warmup; i++) {
+    for (let i = 0; i < nWarmup; i++) {
       const s = step();
       await s.data();
       s.dispose();
     }
     const t0 = performance.now();
     const outs: tf.Scalar[] = [];
-    for (let i = 0; i < steps; i++) outs.push(step());
+    for (let i = 0; i < nSteps; i++) outs.push(step());
     await tf.stack(outs).data();
-    const ms = (performance.now() - t0) / steps;
+    const ms = (performance.now() - t0) / nSteps;
     outs.forEach((o) => o.dispose());
     return ms;
   } finally {
@@ -148,7 +169,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       continue;
     }
     try {
-      timingsMs[name] = await benchmarkActiveBackend();
+      timingsMs[name] = await benchmarkActiveBackend(undefined, undefined, options.workload ?? 'mlp');
     } catch {
       failed.push(name);
     }
@@ -159,7 +180,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   await tryBackend(best, options);
   const others = ranked.slice(1).map(([n, ms]) => `${n} ${ms.toFixed(2)} ms`);
   const reason =
-    `${best}: fastest MLP train step (${bestMs.toFixed(2)} ms)` +
+    `${best}: fastest ${options.workload === 'cnn' ? 'camera-CNN' : 'MLP'} train step (${bestMs.toFixed(2)} ms)` +
     (others.length > 0 ? `, vs ${others.join(', ')}` : '') +
     (failed.length > 0 ? `; ${failed.join(', ')} unavailable` : '');
   return { name: tf.getBackend(), reason, timingsMs };

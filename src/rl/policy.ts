@@ -144,9 +144,10 @@ export class ActorCritic {
   /**
    * tf-side log-probabilities, entropies and values of given actions, differentiable w.r.t. the network.
    * @param obs [batch, obsSize] float32; @param actions discrete [batch] int32, Gaussian [batch, size] float32.
+   * @param weights per-layer weights to differentiate against (`network.weightTensors(false)`); default the variable's.
    */
-  evaluateActions(obs: tf.Tensor2D, actions: tf.Tensor): EvaluatedActions {
-    const out = this.network.forward(obs);
+  evaluateActions(obs: tf.Tensor2D, actions: tf.Tensor, weights?: tf.Tensor[]): EvaluatedActions {
+    const out = this.network.forward(obs, undefined, weights);
     const stats = out.logits ? categoricalStats(out.logits, actions as tf.Tensor1D) : gaussianStats(out.mean!, out.logStd!, actions as tf.Tensor2D);
     return { ...stats, values: out.value };
   }

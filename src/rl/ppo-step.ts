@@ -48,14 +48,17 @@ function applyGradient(policy: ActorCritic, optimizer: Adam, grad: tf.Tensor1D, 
 }
 
 /**
- * Device step: PPO loss, `tf.variableGrads` w.r.t. the flat weights, clip, Adam. Call inside a `tf.tidy`.
+ * Device step: PPO loss, its gradient w.r.t. every weight, clip, Adam. Call inside a `tf.tidy`.
+ * The gradient is taken w.r.t. per-layer copies of the weights (`weightTensors(false)`) and concatenated
+ * into the flat gradient: the same numbers as `tf.variableGrads` through `tf.split`, without tfjs-wasm's
+ * slow Slice on large (camera) networks.
  * @returns [5] float32 diagnostics in `METRIC_NAMES` order, kept (the caller disposes it).
  */
 export function autodiffStep(policy: ActorCritic, optimizer: Adam, mb: MinibatchTensors, config: PpoConfig): tf.Tensor1D {
-  const variable = policy.network.trainableVariable;
   const kept: { metrics?: tf.Tensor1D } = {}; // survives the gradient tape's own tidy
-  const { grads } = tf.variableGrads(() => {
-    const evaluated = policy.evaluateActions(mb.observations, mb.actions);
+  const weights = policy.network.weightTensors(false);
+  const grads = tf.grads((...w: tf.Tensor[]) => {
+    const evaluated = policy.evaluateActions(mb.observations, mb.actions, w);
     const out = ppoLoss(
       {
         newLogProbs: evaluated.logProbs,
@@ -70,8 +73,9 @@ export function autodiffStep(policy: ActorCritic, optimizer: Adam, mb: Minibatch
     );
     kept.metrics = tf.keep(tf.stack(METRIC_NAMES.map((k) => out[k])) as tf.Tensor1D);
     return out.loss;
-  }, [variable]);
-  applyGradient(policy, optimizer, grads[variable.name] as tf.Tensor1D, config.maxGradNorm);
+  })(weights);
+  const flat = tf.concat(grads.map((g) => tf.reshape(g, [-1]))) as tf.Tensor1D;
+  applyGradient(policy, optimizer, flat, config.maxGradNorm);
   return kept.metrics!;
 }
 

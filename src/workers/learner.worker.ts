@@ -32,7 +32,7 @@ export class LearnerWorker {
    * @throws Error when no backend initialises or the given network does not fit.
    */
   async init(init: LearnerInit): Promise<LearnerReady> {
-    const choice = await selectBackend({ preferred: init.backends, wasmPaths: init.wasmPaths });
+    const choice = await selectBackend({ preferred: init.backends, wasmPaths: init.wasmPaths, workload: init.embedder?.image ? 'cnn' : 'mlp' });
     const cfg = init.config;
     const root = new Rng(cfg.seed);
     const weightSeed = root.nextUint32();

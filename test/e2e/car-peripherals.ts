@@ -108,6 +108,9 @@ export async function bridgeSerial(context: BrowserContext, car: VirtualCar, lin
   return bridge;
 }
 
+/** How long the relay waits for one TX read to settle in the page, ms. */
+const RELAY_READ_WAIT_MS = 3000;
+
 /** A Nordic UART peripheral in Chromium's Bluetooth emulation, relaying to a VirtualCar. */
 export class EmulatedBleCar {
   /** Sizes of the RX writes the page made, in order. */
@@ -118,6 +121,8 @@ export class EmulatedBleCar {
   connections = 0;
   /** Car bytes delivered to the page (through TX reads). */
   delivered = 0;
+  /** Relay reads that failed or never settled (their bytes are lost, as a dropped notification). */
+  lostReads = 0;
   readonly errors: string[] = [];
   private rxId = '';
   private txId = '';
@@ -219,10 +224,15 @@ export class EmulatedBleCar {
       while (this.queue.length > 0) {
         const chunk = this.queue.shift()!;
         this.answer = chunk;
-        const ok = await this.page
+        // A read in flight when the page drops its GATT connection (to reconnect for telemetry) never
+        // settles in Chromium's emulation: give up on it after a while, as a lost notification, and go on
+        // with the page's new characteristic (the protocol's retries recover the bytes).
+        const read = this.page
           .evaluate(() => (window as unknown as { __nusTx?: { readValue(): Promise<unknown> } }).__nusTx?.readValue().then(() => true, () => false) ?? false)
           .catch(() => false);
+        const ok = await Promise.race([read, new Promise<false>((r) => setTimeout(() => r(false), RELAY_READ_WAIT_MS))]);
         if (ok) this.delivered += chunk.length;
+        else this.lostReads++;
       }
     } finally {
       this.pumping = false;

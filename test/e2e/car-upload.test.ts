@@ -171,7 +171,13 @@ describe('upload to a car (real Chromium, built site)', () => {
     const timer = setInterval(() => drive.step(), 1000 / 15);
     try {
       const telemetry = page.getByTestId('car-telemetry');
-      await expect.poll(async () => Number(await telemetry.getAttribute('data-frames')), { timeout: 30_000 }).toBeGreaterThan(5);
+      const state = async () => `telemetry panel: ${(await telemetry.textContent())?.replace(/\s+/g, ' ')}; bytes relayed ${ble.delivered}, reads lost ${ble.lostReads}; errors ${ble.errors.join(', ') || 'none'}`;
+      await expect
+        .poll(async () => Number(await telemetry.getAttribute('data-frames')), { timeout: 30_000 })
+        .toBeGreaterThan(5)
+        .catch(async (e: Error) => {
+          throw new Error(`${e.message}\n${await state()}`);
+        });
       await expect.poll(async () => Number(await page.getByTestId('telemetry-action').textContent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(0);
       // (Chromium's emulation asks Node about a GATT connection only once per device, so the Node side
       // cannot count the page's reconnection for telemetry; the serial test counts its port openings.)

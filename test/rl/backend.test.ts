@@ -22,6 +22,14 @@ describe('selectBackend (Node)', () => {
     expect(measured.reason).toContain(`${fastest}: fastest MLP train step`);
   });
 
+  it("with the camera-CNN workload, times the first camera convolution's training step on each candidate", async () => {
+    const measured = await selectBackend({ measure: true, workload: 'cnn' });
+    expect(Object.keys(measured.timingsMs).sort()).toEqual(['cpu', 'wasm']);
+    const fastest = Object.entries(measured.timingsMs).sort((a, b) => a[1] - b[1])[0][0];
+    expect(measured.name).toBe(fastest);
+    expect(measured.reason).toContain(`${fastest}: fastest camera-CNN train step`);
+  });
+
   it('skips candidates that do not exist and fails clearly when none does', async () => {
     const choice = await selectBackend({ preferred: ['no-such-backend', 'wasm'] });
     expect(choice.name).toBe('wasm');
