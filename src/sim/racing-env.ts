@@ -405,7 +405,9 @@ export class RacingVectorEnv implements VectorEnv {
     ctl.speedCmd = 0;
     const m = measureCar(track, x, y, heading, -1, this.measures[i]);
     this.prevNdist[i] = track.normalizedDistance(m.projection.along);
-    if (pose) this.starts[i] = this.prevNdist[i];
+    // Progress counts from where the agent point (the car's front) is. On an open track 100% is the far
+    // end, so it is scaled by what is left of the track from there (else the end could not be reached).
+    if (pose || !track.loop) this.starts[i] = this.prevNdist[i];
     this.progress[i] = 0;
     if (this.scenery.rules.grid && !pose && track.loop) {
       // Grid starts race to the start line: progress counts from it (negative behind it).

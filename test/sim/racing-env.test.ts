@@ -152,6 +152,30 @@ describe('RacingVectorEnv', () => {
   });
 });
 
+describe('open tracks', () => {
+  it('driving straight down Straight_track reaches 100% and completes it, as a lap', () => {
+    const straight = { type: 'discrete' as const, actions: [{ steering_angle: 0, speed: 1, index: 0 }] };
+    const env = new RacingVectorEnv(config({ track: shippedTrack('Straight_track'), actionSpace: straight }));
+    env.reset({ seed: 1 });
+    let last = 0;
+    for (let k = 0; k < 200; k++) {
+      const r = env.step(Int32Array.of(0));
+      if (r.terminated[0]) {
+        const ep = r.episodes[0];
+        expect(ep.extra?.status).toBe('lap_complete');
+        expect(ep.extra?.progress).toBe(100);
+        // 5.71 m at 1 m/s and 15 steps per second, less the car's length ahead of the start line
+        expect(ep.episodicLength).toBeGreaterThan(75);
+        expect(ep.episodicLength).toBeLessThan(90);
+        return;
+      }
+      expect(env.lastInfo[0].progress).toBeGreaterThanOrEqual(last);
+      last = env.lastInfo[0].progress;
+    }
+    throw new Error(`no end of the track after 200 steps (progress ${last}%)`);
+  });
+});
+
 describe('env checker on the racing envs', () => {
   it('RacingEnv passes (discrete and continuous action spaces, several tracks)', () => {
     for (const name of ['reinvent_base', 'Straight_track', 'Bowtie_track']) {
