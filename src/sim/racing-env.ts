@@ -470,6 +470,7 @@ export class RacingVectorEnv implements VectorEnv {
     const before = this.progress[i];
     const scale = track.loop ? 100 : 100 / Math.max(1e-9, 1 - this.startOf(i));
     this.progress[i] += delta * scale;
+    if (!track.loop && ndist >= 1 - 1e-9) this.progress[i] = 100; // at the far end (no rounding short of it)
     this.reverseCount[i] = this.progress[i] < before ? this.reverseCount[i] + 1 : 0;
     const moved = Math.hypot(pos.x - this.prevX[i], pos.y - this.prevY[i]);
     this.immobileCount[i] = moved <= IMMOBILE_DISTANCE ? this.immobileCount[i] + 1 : 0;

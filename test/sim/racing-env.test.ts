@@ -11,6 +11,7 @@ import { Rng } from '../../src/sim/rng';
 import { shippedTrack } from '../helpers/tracks';
 import { purePursuit } from '../helpers/drivers';
 import { checkEnv, checkVectorEnv } from '../../src/sim/env-checker';
+import { evaluatePolicy } from '../../src/race/evaluate';
 
 const continuous: ContinuousActionSpace = { type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 4 } };
 
@@ -173,6 +174,16 @@ describe('open tracks', () => {
       last = env.lastInfo[0].progress;
     }
     throw new Error(`no end of the track after 200 steps (progress ${last}%)`);
+  });
+
+  it('an evaluation that drives straight from perturbed starts completes every trial', async () => {
+    const straight = { type: 'discrete' as const, actions: [{ steering_angle: 0, speed: 1, index: 0 }] };
+    const policy = { act: async (_obs: Float32Array, n: number) => ({ actions: new Int32Array(n) }) };
+    for (const seed of [1, 2, 3]) {
+      const trials = await evaluatePolicy(policy, { track: shippedTrack('Straight_track'), actionSpace: straight, trials: 5, seed });
+      expect(trials.map((t) => t.status)).toEqual(Array(5).fill('lap_complete'));
+      for (const t of trials) expect(t.progress).toBe(100);
+    }
   });
 });
 
