@@ -187,6 +187,46 @@ export function heatMap(
   return { x0: bounds.minX, y0: bounds.minY, cell, nx, ny, sum, count };
 }
 
+/**
+ * Where on the track one discrete action is chosen (the community notebooks' per-action plots): per square
+ * cell, `sum` counts the steps that took `action` and `count` all steps, so sum/count is the action's share
+ * of the steps driven there. Continuous actions (index −1) are counted in `count` only.
+ * @param bounds the area covered (the track's bounds), m; @param cell cell side, m.
+ */
+export function actionMap(traces: readonly TraceColumns[], bounds: { minX: number; minY: number; maxX: number; maxY: number }, action: number, cell = 0.1): HeatMap {
+  const nx = Math.max(1, Math.ceil((bounds.maxX - bounds.minX) / cell));
+  const ny = Math.max(1, Math.ceil((bounds.maxY - bounds.minY) / cell));
+  const sum = new Float64Array(nx * ny);
+  const count = new Uint32Array(nx * ny);
+  for (const t of traces) {
+    for (let i = 0; i < t.length; i++) {
+      const cx = Math.floor((t.x[i] - bounds.minX) / cell);
+      const cy = Math.floor((t.y[i] - bounds.minY) / cell);
+      if (cx < 0 || cy < 0 || cx >= nx || cy >= ny) continue;
+      const k = cy * nx + cx;
+      if (t.action[i] === action) sum[k]++;
+      count[k]++;
+    }
+  }
+  return { x0: bounds.minX, y0: bounds.minY, cell, nx, ny, sum, count };
+}
+
+/** Mean commanded steering (degrees) and speed (m/s) of the steps that took each discrete action (NaN when none did). */
+export function actionMeans(traces: readonly TraceColumns[]): { steer: number; speed: number; steps: number }[] {
+  const out: { steer: number; speed: number; steps: number }[] = [];
+  for (const t of traces) {
+    for (let i = 0; i < t.length; i++) {
+      const a = t.action[i];
+      if (a < 0) continue;
+      while (out.length <= a) out.push({ steer: 0, speed: 0, steps: 0 });
+      out[a].steer += t.steer[i];
+      out[a].speed += t.throttle[i];
+      out[a].steps++;
+    }
+  }
+  return out.map((m) => (m.steps ? { steer: m.steer / m.steps, speed: m.speed / m.steps, steps: m.steps } : { steer: NaN, speed: NaN, steps: 0 }));
+}
+
 /** Steps per discrete action index (continuous actions, index −1, are left out; see `continuousHistogram`). */
 export function actionHistogram(traces: readonly TraceColumns[]): number[] {
   const counts: number[] = [];

@@ -91,6 +91,8 @@ export class Studio {
   points = $state.raw<IterationPoint[]>([]);
   poses = $state.raw<Float32Array | null>(null);
   trail = $state.raw<Float32Array | null>(null);
+  /** Boxes and bot cars the first training car meets ([m * 6], `TrackView.setObjects`), null without objects. */
+  objectsView = $state.raw<Float32Array | null>(null);
   bestProgress = $state(0);
   backend = $state<string | null>(null);
   rewardError = $state<{ message: string; line: number | null } | null>(null);
@@ -334,6 +336,7 @@ export class Studio {
     this.rewardError = null;
     this.points = base.points;
     this.trail = null;
+    this.objectsView = null;
     this.bestProgress = base.bestProgress;
     this.lastTrainingEvaluation = base.evaluation;
     this.evaluation = null;
@@ -354,6 +357,7 @@ export class Studio {
       onStatus: (s) => (this.status = s === 'stopped' || s === 'failed' ? 'saving' : s),
       onBackend: (b) => (this.backend = `${b.backend} (${b.reason}); ${b.simWorkers} sim worker${b.simWorkers > 1 ? 's' : ''}`),
       onPoses: (p) => (this.poses = p.slice()),
+      onObjects: (o) => (this.objectsView = o),
       onLog: (line) => this.appendLog(line),
       onSensor: (observation) => {
         this.sensing.frame = observation;

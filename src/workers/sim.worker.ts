@@ -9,6 +9,7 @@
 import * as Comlink from 'comlink';
 import { Track } from '../track/track';
 import { RacingVectorEnv } from '../sim/racing-env';
+import type { ObjectKind } from '../sim/objects';
 import type { ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
 import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
@@ -34,7 +35,20 @@ const POSE_HZ = 30;
 /** Fastest stream of one car's observation ("what the car sees"), Hz. */
 const SENSOR_HZ = 4;
 
-type PoseSink = (workerIndex: number, poses: Float32Array) => void;
+/** Car poses [n * 3]; from worker 0, also the objects its first car meets [m * 6] (`objectView`), or null without objects. */
+type PoseSink = (workerIndex: number, poses: Float32Array, objects: Float32Array | null) => void;
+
+/** KIND codes of `TrackView.setObjects`. */
+const OBJECT_KIND: Record<ObjectKind, number> = { object: 0, bot: 1, car: 2 };
+
+/** The objects car 0 meets, as `TrackView.setObjects` draws them: [m * 6] x, y, heading, length, width, kind. */
+function objectView(env: RacingVectorEnv): Float32Array | null {
+  const objects = env.objectPoses(0);
+  if (objects.length === 0) return null;
+  const out = new Float32Array(objects.length * 6);
+  objects.forEach((o, k) => out.set([o.x, o.y, o.heading, o.length, o.width, OBJECT_KIND[o.kind]], k * 6));
+  return out;
+}
 /** Receives a copy of car 0's observation, [observationSize] float32. */
 type SensorSink = (observation: Float32Array) => void;
 type LogSink = (line: string) => void;
@@ -92,7 +106,7 @@ class ObservedEnv implements VectorEnv {
     const now = performance.now();
     if (this.sink && now - this.lastEmit >= 1000 / POSE_HZ) {
       this.lastEmit = now;
-      this.sink(this.workerIndex, poses);
+      this.sink(this.workerIndex, poses, this.workerIndex === 0 ? objectView(this.inner) : null);
     }
     if (this.sensorSink && now - this.lastSensorEmit >= 1000 / SENSOR_HZ) {
       this.lastSensorEmit = now;

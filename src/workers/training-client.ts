@@ -80,6 +80,11 @@ export interface TrainingCallbacks {
   /** Car poses [numCars * 3] (x m, y m, heading rad), at most ~30 times a second. */
   onPoses?(poses: Float32Array): void;
   /**
+   * Boxes and bot cars the first car meets, with the poses (object avoidance, head to bot):
+   * [m * 6] x, y (m), heading (rad), length, width (m), kind (0 box, 1 bot car), as `TrackView.setObjects` takes.
+   */
+  onObjects?(objects: Float32Array): void;
+  /**
    * A line for the training log: what the reward code prints (at most 200 lines a second per sim
    * worker, long lines cut), and how long compiling it took (Pyodide's loading included).
    */
@@ -205,10 +210,11 @@ export class TrainingClient {
       callbacks.onBackend?.({ ...ready, simWorkers: numSims });
 
       this.poses = new Float32Array(cfg.numEnvs * 3);
-      const onPoses = Comlink.proxy((workerIndex: number, p: Float32Array) => {
+      const onPoses = Comlink.proxy((workerIndex: number, p: Float32Array, objects: Float32Array | null) => {
         this.beats[workerIndex] = performance.now();
         this.poses.set(p, this.firstCar(workerIndex, numSims) * 3);
         callbacks.onPoses?.(this.poses);
+        if (objects) callbacks.onObjects?.(objects);
       });
       const onLog = Comlink.proxy((line: string) => callbacks.onLog?.(line));
       const onSensor = callbacks.onSensor ? Comlink.proxy((obs: Float32Array) => callbacks.onSensor?.(obs)) : undefined;

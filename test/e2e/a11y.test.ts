@@ -128,12 +128,18 @@ describe('accessibility (axe-core in real Chromium, built site)', () => {
     const analysis = page.getByRole('region', { name: 'Log analysis', exact: true });
     await analysis.waitFor({ timeout: 30_000 });
     await scan('log analysis, empty');
-    const open = analysis.getByRole('button', { name: 'Open its logs' });
-    if (await open.isEnabled()) {
-      await open.click();
-      await page.waitForFunction(() => !document.querySelector('progress[aria-label="Reading logs"]'), null, { timeout: 60_000 });
-      await scan('log analysis, with logs');
-    }
+    // the model trained above: its training logs, the charts and the per-action map
+    const models = page.getByTestId('analysis-model');
+    const first = await models.locator('option').nth(1).getAttribute('value');
+    expect(first).toBeTruthy();
+    await models.selectOption(first!);
+    await analysis.getByRole('button', { name: 'Open its logs' }).click();
+    await expect.poll(() => page.getByTestId('analysis-summary').textContent(), { timeout: 60_000 }).toMatch(/training log\(s\), [\d,]+ episodes/);
+    await scan('log analysis, with logs');
+    await page.getByTestId('action-map-view').click();
+    await page.getByTestId('action-map-action').selectOption('1');
+    await expect.poll(() => analysis.locator('figcaption', { hasText: /Where the car chose action 1 \(steering -?\d+°, [\d.]+ m\/s\)/ }).count()).toBe(1);
+    await scan('log analysis, action map');
     await page.getByTestId('nav-debugger').click();
     await page.getByRole('region', { name: 'Reward debugger', exact: true }).waitFor({ timeout: 30_000 });
     await scan('reward debugger');

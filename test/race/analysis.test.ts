@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionHistogram, aggregateEpisodes, bestEpisodes, fastestLaps, heatMap, iterationStats, spread, thin } from '../../src/race/analysis';
+import { actionHistogram, actionMap, actionMeans, aggregateEpisodes, bestEpisodes, fastestLaps, heatMap, iterationStats, spread, thin } from '../../src/race/analysis';
 import { rewardGrid, paramsFromRow } from '../../src/race/reward-grid';
 import { TraceBuilder, type TraceColumns } from '../../src/race/trace-columns';
 import { RacingVectorEnv } from '../../src/sim/racing-env';
@@ -49,6 +49,26 @@ describe('log analysis (deepracer-analysis notebooks)', () => {
     expect(stats[1].completion).toBe(1);
     expect(stats[0].progress.max).toBe(100);
     expect(stats[0].reward.std).toBeGreaterThan(0);
+  });
+
+  it('per-action maps: the share of the steps in each cell that took an action, and what each action commands', () => {
+    const bounds = { minX: 0, minY: 0, maxX: 4, maxY: 1 };
+    const maps = [0, 1, 2].map((a) => actionMap(traces, bounds, a, 0.1));
+    // every step is in exactly one action's sum, and every map counts all steps
+    for (let k = 0; k < maps[0].count.length; k++) {
+      expect(maps[0].sum[k] + maps[1].sum[k] + maps[2].sum[k]).toBe(maps[0].count[k]);
+      expect(maps[1].count[k]).toBe(maps[0].count[k]);
+    }
+    // the cell of step s (x = 0.05 + 0.1 s) holds 8 steps (one per episode); action (e + s) % 3
+    const cell = 5; // step 5
+    expect(maps[0].count[cell]).toBe(8);
+    const expected = [0, 1, 2].map((a) => [0, 1, 2, 3, 0, 1, 2, 3].filter((e) => (e + 5) % 3 === a).length);
+    expect([0, 1, 2].map((a) => maps[a].sum[cell])).toEqual(expected);
+    const means = actionMeans(traces);
+    expect(means).toHaveLength(3);
+    expect(means.reduce((n, m) => n + m.steps, 0)).toBe(4 * 30 + 4 * 15);
+    for (const m of means) expect(m.steer).toBe(0);
+    for (const m of means) expect(m.speed).toBeGreaterThan(1);
   });
 
   it('spread matches numpy (population std, linear quantiles)', () => {
