@@ -8,6 +8,7 @@ import { loadModel } from './load-model';
 import { loadTrack } from './tracks-node';
 import { selectBackend } from '../rl/backend';
 import { evaluatePolicy, summarizeTrials } from '../race/evaluate';
+import { sensorLayout, type SensorName } from '../sim/observation';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     actionSpace: model.actionSpace,
     trials: Number(args.trials ?? 3),
     seed: Number(args.seed ?? 1),
+    // The model's own sensors (model_metadata.json `sensor`), so camera and LiDAR models see what they trained on.
+    sensors: sensorLayout((model.metadata.sensor ?? ['TRACK_GEOMETRY']) as SensorName[]).sensors,
   });
   for (const t of trials) {
     console.log(`trial ${t.trial + 1}: ${t.status}, progress ${t.progress.toFixed(1)}%, ${t.lapTimeS === null ? 'no lap' : `lap ${t.lapTimeS.toFixed(2)} s`}`);

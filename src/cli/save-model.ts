@@ -23,6 +23,10 @@ export interface SavedModelParts {
   track: Track;
   history: unknown[];
   trials: TrialResult[];
+  /** DeepRacer's sensor list (default TRACK_GEOMETRY). */
+  sensors?: readonly string[];
+  /** `model_metadata.json` `neural_network` (`networkNameOf`; default RACELINE_MLP). */
+  network?: string;
 }
 
 /**
@@ -36,7 +40,7 @@ export async function saveModel(dir: string, parts: SavedModelParts): Promise<vo
   const artifacts = await parts.policy.network.toArtifacts();
   writeFileSync(join(tmp, 'model.json'), JSON.stringify(modelJson(artifacts, 'weights.bin'), null, 2));
   writeFileSync(join(tmp, 'weights.bin'), new Uint8Array(artifacts.weightData));
-  writeFileSync(join(tmp, 'model_metadata.json'), JSON.stringify(toModelMetadata(parts.actionSpace, 'TRACK_GEOMETRY', 'RACELINE_MLP'), null, 2));
+  writeFileSync(join(tmp, 'model_metadata.json'), JSON.stringify(toModelMetadata(parts.actionSpace, parts.sensors ?? ['TRACK_GEOMETRY'], parts.network ?? 'RACELINE_MLP'), null, 2));
   writeFileSync(join(tmp, 'hyperparameters.json'), JSON.stringify(toDeepRacerHyperparameters(parts.config), null, 2));
   writeFileSync(join(tmp, parts.rewardLanguage === 'python' ? 'reward_function.py' : 'reward_function.js'), parts.rewardCode);
   writeFileSync(

@@ -22,6 +22,17 @@ import { actionSpaceFromMetadata } from '../rl/model-metadata';
 import { evaluatePolicy, summarizeTrials, type TrialResult } from '../race/evaluate';
 import { TraceRecorder, tracesToCsv } from '../race/trace-columns';
 import type { SceneConfig } from '../sim/scene';
+import { sensorLayout, type SensorLayout, type SensorName } from '../sim/observation';
+import { CAMERA_NETWORKS, DEEPRACER_MIDDLEWARE, embedderFor, type CameraNetworkName } from '../rl/embedder-spec';
+import { networkNameOf } from '../rl/model-metadata';
+
+/** The sensor list and camera network from the flags. @throws Error naming the rule a list breaks or an unknown network. */
+function sensorsFrom(args: Args): { layout: SensorLayout; network: CameraNetworkName } {
+  const list = String(args.sensors ?? 'TRACK_GEOMETRY').split(',').map((x) => x.trim()).filter(Boolean) as SensorName[];
+  const network = String(args.cameraNetwork ?? 'DEEP_CONVOLUTIONAL_NETWORK_SHALLOW');
+  if (!(network in CAMERA_NETWORKS)) throw new Error(`--camera-network must be one of ${Object.keys(CAMERA_NETWORKS).join(', ')}, got '${network}'`);
+  return { layout: sensorLayout(list), network: network as CameraNetworkName };
+}
 
 const HELP = `usage: npm run train -- [flags]
   --track NAME|FILE.npy   shipped track name or DeepRacer route file (default reinvent_base)
@@ -31,6 +42,8 @@ const HELP = `usage: npm run train -- [flags]
   --out DIR               where to save the model (default runs/<time>)
   --seed N                seed (default 1)
   --cars N                parallel cars (default 8)
+  --sensors LIST          DeepRacer's sensor list, comma-separated (default TRACK_GEOMETRY), e.g. FRONT_FACING_CAMERA,LIDAR
+  --camera-network NAME   DEEP_CONVOLUTIONAL_NETWORK_SHALLOW (default) or DEEP_CONVOLUTIONAL_NETWORK
   --action-space default|continuous|FILE.json   (FILE: a model_metadata.json)
   --max-steering 30 --steering-levels 5 --max-speed 1 --speed-levels 2   discrete generator
   --batch-size 64 --num-epochs 10 --lr 0.0003 --beta-entropy 0.01 --discount-factor 0.999
@@ -69,8 +82,10 @@ function sceneFrom(args: Args): SceneConfig | undefined {
   return undefined;
 }
 
-function ppoConfigFrom(args: Args): PpoConfig {
+function ppoConfigFrom(args: Args, vectorOnly: boolean): PpoConfig {
   const partial: Partial<PpoConfig> = { seed: Number(args.seed ?? 1), numEnvs: Number(args.cars ?? 8) };
+  // Camera and LiDAR networks: DeepRacer's middleware (dense 512, ReLU) after the embedders.
+  if (!vectorOnly) Object.assign(partial, { hiddenSizes: [...DEEPRACER_MIDDLEWARE], activation: 'relu' });
   const num = (k: string): number | undefined => (args[k] === undefined ? undefined : Number(args[k]));
   const set = <K extends keyof PpoConfig>(k: K, v: PpoConfig[K] | undefined): void => {
     if (v !== undefined) partial[k] = v;
@@ -107,7 +122,10 @@ async function main(): Promise<void> {
   const rewardLanguage = rewardPath ? languageOfFile(rewardPath) : 'javascript';
   const reward = await compileRewardFunction({ code: rewardCode, language: rewardLanguage }, { onPrint: (line) => log(`print: ${line}`) });
   const actionSpace = actionSpaceFrom(args);
-  const config = ppoConfigFrom(args);
+  const { layout, network } = sensorsFrom(args);
+  const sensors = layout.sensors;
+  const embedder = embedderFor(layout, network);
+  const config = ppoConfigFrom(args, embedder === null);
   const minutes = Number(args.minutes ?? 5);
   const stopOnLap = args.stopOnLap === true;
   const evalTrials = Number(args.evalTrials ?? 3);
@@ -116,16 +134,16 @@ async function main(): Promise<void> {
   const backend = await selectBackend({ preferred: ['wasm', 'cpu'], measure: false });
   log(`backend ${backend.name} (${backend.reason})`);
   log(`track ${track.displayName} (${track.name}, ${track.length.toFixed(2)} m), ${config.numEnvs} cars, seed ${config.seed}, ` +
-    `${actionSpace.type} actions, reward ${rewardPath ?? DEFAULT_JS_REWARD.id}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
+    `${actionSpace.type} actions, sensors ${sensors.join('+')}, reward ${rewardPath ?? DEFAULT_JS_REWARD.id}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
 
   const objects = sceneFrom(args);
-  const env = new RacingVectorEnv({ track, actionSpace, reward, numEnvs: config.numEnvs, objects });
+  const env = new RacingVectorEnv({ track, actionSpace, reward, numEnvs: config.numEnvs, objects, sensors });
   const recorder = args.simTrace === true ? new TraceRecorder() : null;
   if (recorder) env.setStepListener(recorder.listener);
   const traces: string[] = [];
   const trainer = new PpoTrainer(env, config);
-  await trainer.init();
-  const evaluate = (seed: number): Promise<TrialResult[]> => evaluatePolicy(trainer.policy, { track, actionSpace, trials: evalTrials, seed, objects });
+  await trainer.init({ embedder });
+  const evaluate = (seed: number): Promise<TrialResult[]> => evaluatePolicy(trainer.policy, { track, actionSpace, trials: evalTrials, seed, objects, sensors });
 
   const start = performance.now();
   const history: unknown[] = [];
@@ -158,7 +176,7 @@ async function main(): Promise<void> {
   }
   const trainSeconds = (performance.now() - start) / 1000;
   const trials = stoppedOnLap && lastTrials ? lastTrials : await evaluate(config.seed);
-  await saveModel(out, { policy: trainer.policy, actionSpace, config, rewardCode, rewardLanguage, track, history, trials });
+  await saveModel(out, { policy: trainer.policy, actionSpace, config, rewardCode, rewardLanguage, track, history, trials, sensors, network: networkNameOf(trainer.policy.network.spec) });
   if (traces.length > 0) {
     mkdirSync(join(out, 'logs', 'training'), { recursive: true });
     traces.forEach((csv, i) => writeFileSync(join(out, 'logs', 'training', `${i}-iteration.csv`), csv));
@@ -168,6 +186,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       track: track.name,
       seed: config.seed,
+      sensors,
       trials: trials.map((r) => ({ progress: r.progress, lapTimeS: r.lapTimeS, status: r.status, steps: r.steps })),
       completedLaps: summary.completed,
       meanLapTimeS: summary.meanLapTimeS,

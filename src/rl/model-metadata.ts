@@ -33,13 +33,13 @@ export function networkNameOf(spec: Pick<NetworkSpec, 'embedder'>): string {
   return 'RACELINE_CUSTOM_CNN';
 }
 
-/** Builds the metadata of a model. */
-export function toModelMetadata(actionSpace: ActionSpace, sensor: string, network: string): ModelMetadata {
+/** Builds the metadata of a model. @param sensor DeepRacer's sensor list (or one sensor); @param network `networkNameOf(spec)`. */
+export function toModelMetadata(actionSpace: ActionSpace, sensor: string | readonly string[], network: string): ModelMetadata {
   return {
     action_space: actionSpaceToMetadata(actionSpace),
     action_space_type: actionSpace.type,
     training_algorithm: 'clipped_ppo',
-    sensor: [sensor],
+    sensor: typeof sensor === 'string' ? [sensor] : [...sensor],
     neural_network: network,
     version: METADATA_VERSION,
   };

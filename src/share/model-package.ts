@@ -290,7 +290,7 @@ export async function toModelFiles(pkg: ModelPackage): Promise<Record<string, Ui
     notes: pkg.notes,
     parent: pkg.parent,
   };
-  const metadata = { ...toModelMetadata(pkg.actionSpace, pkg.sensors[0], networkNameOf(pkg.network)), sensor: [...pkg.sensors] };
+  const metadata = toModelMetadata(pkg.actionSpace, pkg.sensors, networkNameOf(pkg.network));
   const files: Record<string, Uint8Array> = {
     'raceline.json': jsonFile(manifest),
     'model.json': jsonFile({

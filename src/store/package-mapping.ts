@@ -4,7 +4,7 @@
  */
 import type { ModelPackage } from '../share/model-package';
 import type { NetworkSpec } from '../rl/networks';
-import { toModelMetadata } from '../rl/model-metadata';
+import { networkNameOf, toModelMetadata } from '../rl/model-metadata';
 import { summarizeTrials } from '../race/summary';
 import type { ModelExtras } from './repository';
 import type { ClaimedEvaluation, EvaluationRecord, ModelOrigin, ModelRecord } from './records';
@@ -72,7 +72,7 @@ export function modelFromPackage(pkg: ModelPackage, origin: Extract<ModelOrigin,
     trackData: custom,
     actionSpace: pkg.actionSpace,
     sensor,
-    modelMetadata: toModelMetadata(pkg.actionSpace, sensor, 'RACELINE_MLP'),
+    modelMetadata: toModelMetadata(pkg.actionSpace, pkg.sensors, networkNameOf(pkg.network)),
     hyperparameters: pkg.ppo,
     rewardCode: pkg.reward.code,
     rewardLanguage: pkg.reward.language,

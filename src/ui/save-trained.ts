@@ -74,7 +74,7 @@ export async function saveTrainedModel(
     trackData: SHIPPED_TRACK_NAMES.includes(setup.track.name) ? null : setup.track,
     actionSpace: setup.actionSpace,
     sensor: sensors[0],
-    modelMetadata: { ...toModelMetadata(setup.actionSpace, sensors[0], networkNameOf(network.spec as NetworkSpec)), sensor: [...sensors] },
+    modelMetadata: toModelMetadata(setup.actionSpace, sensors, networkNameOf(network.spec as NetworkSpec)),
     hyperparameters: setup.config,
     rewardCode: setup.rewardCode,
     rewardLanguage: setup.rewardLanguage,

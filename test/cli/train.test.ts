@@ -57,6 +57,26 @@ describe('npm run train (learning gate on the real re:Invent 2018 track)', () =>
     expect(JSON.parse(readFileSync(join(out, 'raceline.json'), 'utf8')).rewardLanguage).toBe('python');
   });
 
+  it('trains with a sensor list (--sensors) and keeps it: model_metadata.json names it, npm run evaluate drives with it', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'raceline-sensors-')), 'model');
+    const r = runCli('train', ['--sensors', 'SECTOR_LIDAR', '--minutes', '0.01', '--cars', '2', '--num-episodes-between-training', '2', '--num-epochs', '1', '--eval-trials', '1', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(lastJsonLine(r.stdout).sensors).toEqual(['SECTOR_LIDAR']);
+    const meta = JSON.parse(readFileSync(join(out, 'model_metadata.json'), 'utf8'));
+    expect(meta.sensor).toEqual(['SECTOR_LIDAR']);
+    expect(meta.neural_network).toBe('RACELINE_MLP');
+    // DeepRacer's LiDAR embedder (dense 256, 256) and the 512 middleware, in both towers
+    const spec = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    expect(JSON.stringify(spec)).toContain('"vectorDense":[256,256]');
+    const e = runCli('evaluate', ['--model', out, '--trials', '1']);
+    expect(e.status, e.stderr).toBe(0);
+    expect(lastJsonLine(e.stdout).trials).toHaveLength(1);
+
+    const bad = runCli('train', ['--sensors', 'FRONT_FACING_CAMERA,STEREO_CAMERAS', '--out', join(out, '..', 'bad')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/train: sensors: choose one camera kind/);
+  });
+
   it('rejects an unknown track with the list of shipped ones', () => {
     const r = runCli('train', ['--track', 'reinvent_bse']);
     expect(r.status).toBe(1);

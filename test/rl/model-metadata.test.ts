@@ -21,5 +21,8 @@ describe('model_metadata.json', () => {
     expect(meta.sensor).toEqual(['FRONT_FACING_CAMERA']);
     expect(meta.training_algorithm).toBe('clipped_ppo');
     expect(actionSpaceFromMetadata(JSON.parse(JSON.stringify(meta)))).toEqual(defaultActionSpace());
+    const both = toModelMetadata(defaultActionSpace(), ['STEREO_CAMERAS', 'LIDAR'], 'DEEP_CONVOLUTIONAL_NETWORK');
+    expect(both.sensor).toEqual(['STEREO_CAMERAS', 'LIDAR']);
+    expect(both.neural_network).toBe('DEEP_CONVOLUTIONAL_NETWORK');
   });
 });
