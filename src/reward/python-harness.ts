@@ -98,6 +98,23 @@ def _raceline_batch(fn_id, packed, n):
         out.append(r)
     return out
 
+_RACELINE_FLOATS = ('x', 'y', 'heading', 'steering_angle', 'speed', 'progress', 'distance_from_center', 'track_width',
+                    'track_length', 'projection_distance', 'sim_time')
+_RACELINE_FLOAT_LISTS = ('objects_distance', 'objects_heading', 'objects_speed', 'objects_distance_from_center')
+
 def _raceline_one(fn_id, params):
-    return _raceline_call(_RACELINE_FNS[fn_id], params.to_py())
+    # A car that sees objects: params arrive as one dict (converted by pyodide.toPy); give every key
+    # DeepRacer's type, as the batched path does (JavaScript numbers that are whole would be ints).
+    p = dict(params)
+    for k in _RACELINE_FLOATS:
+        p[k] = float(p[k])
+    for k in _RACELINE_FLOAT_LISTS:
+        p[k] = [float(x) for x in p[k]]
+    p['objects_location'] = [(float(a), float(b)) for a, b in p['objects_location']]
+    p['objects_left_of_center'] = [bool(x) for x in p['objects_left_of_center']]
+    p['closest_objects'] = [int(i) for i in p['closest_objects']]
+    p['closest_waypoints'] = [int(i) for i in p['closest_waypoints']]
+    p['steps'] = int(p['steps'])
+    p['waypoints'] = list(_RACELINE_WAYPOINTS)
+    return _raceline_call(_RACELINE_FNS[fn_id], p)
 `;

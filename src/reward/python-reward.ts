@@ -112,7 +112,13 @@ export function compilePythonReward(rt: PythonRuntime, code: string, seed = 0): 
       // Cars that see objects need the full lists: send those as whole dicts (none until objects exist).
       if (batch.some((p) => p.objects_location.length > 0)) {
         return batch.map((p, i) => {
-          const r = oneFn(id, py.toPy({ ...p, waypoints: p.waypoints.map((w) => [...w]) }));
+          const dict = py.toPy({ ...p, waypoints: [] }) as PyProxy; // waypoints: the copy sent once above
+          let r: unknown;
+          try {
+            r = oneFn(id, dict);
+          } finally {
+            dict.destroy();
+          }
           if (typeof r === 'number') return r;
           const list = (r as PyProxy).toJs() as unknown[];
           (r as PyProxy).destroy();

@@ -77,6 +77,17 @@ describe('Python reward functions (Pyodide)', () => {
     expect(f.evaluate(randomStates(3, 5))).toEqual([27, 27, 27]);
   });
 
+  it('cars that see objects (object avoidance, head to bot) get the objects_* lists with DeepRacer\'s types', async () => {
+    const f = await python(
+      "def reward_function(params):\n    assert isinstance(params['x'], float) and isinstance(params['speed'], float) and isinstance(params['steps'], int)\n    assert params['objects_location'][1] == (3.0, 4.25) and isinstance(params['objects_location'][0][0], float)\n    assert params['objects_left_of_center'] == [True, False] and params['closest_objects'] == [0, 1]\n    assert isinstance(params['objects_distance'][0], float) and len(params['waypoints']) == 119 and params['waypoints'][0] == (3.059734, 0.682655)\n    return params['objects_distance'][1] + params['objects_location'][1][0] + params['x']\n",
+    );
+    const [plain] = randomStates(1, 7);
+    const seen = { ...plain, speed: 2, objects_location: [[1, 2], [3, 4.25]] as [number, number][], objects_distance: [1, 2.5], objects_heading: [0, 1.5], objects_left_of_center: [true, false], objects_speed: [0, 0.5], objects_distance_from_center: [0.1, 0.2], closest_objects: [0, 1] };
+    const r = f.evaluate([seen, { ...seen, x: seen.x + 1 }]);
+    expect(r[0]).toBeCloseTo(2.5 + 3 + seen.x, 12);
+    expect(r[1]).toBeCloseTo(2.5 + 3 + seen.x + 1, 12);
+  });
+
   it('a function that mutates params cannot change what the next call sees', async () => {
     const f = await python("def reward_function(params):\n    n = len(params['waypoints'])\n    params['waypoints'].append((0, 0))\n    params['track_width'] = -1\n    return float(n)\n");
     expect(f.evaluate(randomStates(3, 9))).toEqual([119, 119, 119]);
