@@ -23,7 +23,7 @@ describe('objects in the live training view (real Chromium, built site)', () => 
 
     await page.getByRole('tab', { name: 'Track' }).click();
     await page.getByRole('radio', { name: 'Object avoidance' }).check();
-    await page.getByLabel('Boxes').fill('4');
+    await page.getByRole('spinbutton', { name: 'Boxes' }).fill('4');
     await page.getByRole('tab', { name: 'Hyperparameters' }).click();
     await page.getByLabel(/Stop when the car laps/).uncheck();
     await page.getByTestId('train').click();
@@ -35,7 +35,7 @@ describe('objects in the live training view (real Chromium, built site)', () => 
 
     await page.getByRole('tab', { name: 'Track' }).click();
     await page.getByRole('radio', { name: 'Head to head against bot cars' }).check();
-    await page.getByLabel('Bot cars').fill('2');
+    await page.getByRole('spinbutton', { name: 'Bot cars' }).fill('2');
     await page.getByTestId('train').click();
     await waitForStatus(page, /running/);
     await expect.poll(() => page.getByTestId('track-objects').first().textContent(), { timeout: 90_000 }).toBe('2 cars on the track');
