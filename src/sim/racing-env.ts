@@ -359,6 +359,24 @@ export class RacingVectorEnv implements VectorEnv {
     this.stepListener!({ car: i, params: this.lastParams[i]!, action, reward, status: info.status, done: this.done[i] === 1, pauseDuration: info.pauseDuration });
   }
 
+  /**
+   * Moves car i's progress to its agent point's new normalised distance `ndist` (0..1). A loop adds the
+   * change (crossing the start line jumps `ndist` by about ±1, which is unwrapped). An open track measures
+   * from the episode's start to the far end: (ndist − start) / (1 − start) · 100, exactly 100 at the end.
+   */
+  private moveProgress(i: number, ndist: number): void {
+    if (this.track.loop) {
+      let delta = ndist - this.prevNdist[i];
+      if (delta > 0.5) delta -= 1;
+      else if (delta < -0.5) delta += 1;
+      this.progress[i] += delta * 100;
+    } else {
+      const start = this.startOf(i);
+      this.progress[i] = ((ndist - start) / Math.max(1e-9, 1 - start)) * 100;
+    }
+    this.prevNdist[i] = ndist;
+  }
+
   /** Start of each car's current episode, fraction of the lap. */
   private startOf(i: number): number {
     return this.starts[i];
@@ -459,18 +477,8 @@ export class RacingVectorEnv implements VectorEnv {
     this.steps[i]++;
     const steps = this.steps[i];
 
-    const ndist = track.normalizedDistance(m.projection.along);
-    let delta = ndist - this.prevNdist[i];
-    if (track.loop) {
-      // Crossing the start line jumps the normalised distance by about ±1.
-      if (delta > 0.5) delta -= 1;
-      else if (delta < -0.5) delta += 1;
-    }
-    this.prevNdist[i] = ndist;
     const before = this.progress[i];
-    const scale = track.loop ? 100 : 100 / Math.max(1e-9, 1 - this.startOf(i));
-    this.progress[i] += delta * scale;
-    if (!track.loop && ndist >= 1 - 1e-9) this.progress[i] = 100; // at the far end (no rounding short of it)
+    this.moveProgress(i, track.normalizedDistance(m.projection.along));
     this.reverseCount[i] = this.progress[i] < before ? this.reverseCount[i] + 1 : 0;
     const moved = Math.hypot(pos.x - this.prevX[i], pos.y - this.prevY[i]);
     this.immobileCount[i] = moved <= IMMOBILE_DISTANCE ? this.immobileCount[i] + 1 : 0;
@@ -564,14 +572,7 @@ export class RacingVectorEnv implements VectorEnv {
     this.controls[i].steer = 0;
     const p = body.getPosition();
     const m = measureCar(this.track, p.x, p.y, body.getAngle(), -1, this.measures[i]);
-    const nd = this.track.normalizedDistance(m.projection.along);
-    let delta = nd - this.prevNdist[i];
-    if (this.track.loop) {
-      if (delta > 0.5) delta -= 1;
-      else if (delta < -0.5) delta += 1;
-    }
-    this.progress[i] += delta * (this.track.loop ? 100 : 100 / Math.max(1e-9, 1 - this.startOf(i)));
-    this.prevNdist[i] = nd;
+    this.moveProgress(i, this.track.normalizedDistance(m.projection.along));
     this.prevX[i] = p.x;
     this.prevY[i] = p.y;
     this.reverseCount[i] = 0;
