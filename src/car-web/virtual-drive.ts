@@ -79,8 +79,8 @@ export class VirtualDrive {
   /** A fresh episode from the start line for `pack` (its action space and sensor). */
   private restart(pack: CarPack): void {
     if (this.pack !== pack) {
-      const sensor = (pack.sensors[0]?.name ?? 'TRACK_GEOMETRY') as SensorName;
-      this.env = new RacingEnv({ track: this.track, actionSpace: pack.action, reward: NO_REWARD, sensor, roundRobinAdvance: 0, startFraction: 0 });
+      const sensors = (pack.sensors.length ? pack.sensors.map((s) => s.name) : ['TRACK_GEOMETRY']) as SensorName[];
+      this.env = new RacingEnv({ track: this.track, actionSpace: pack.action, reward: NO_REWARD, sensors, roundRobinAdvance: 0, startFraction: 0 });
       this.pack = pack;
     }
     this.observation = this.env!.reset().observation;

@@ -8,6 +8,10 @@
  *   observation [N, obsSize] float32          the sensors concatenated, as for the car pack
  *   → Clip(min, max) / Mul + Add              the pack's preprocessing steps, in order
  *   → Gemm(kernel [in, out], bias [out])      one per dense layer (int8 kernels dequantised: q × scale)
+ *   → Conv(kernel [out, in, k, k], strides)   one per conv2d layer, on [N, C, H, W]: the flat
+ *                                             channels-last image is reshaped and transposed before
+ *                                             the first, and transposed back and flattened after the last
+ *   → Slice per branch … Concat(axis 1)       a parallel layer (camera and LiDAR embedders)
  *   → Tanh / Relu                             the activations between them
  *   discrete:   logits [N, n] and probabilities = Softmax(logits, axis 1) [N, n];
  *               the action is argmax(logits), its (steering, speed) the n-th entry of the action
@@ -20,8 +24,8 @@
  * field numbers of onnx/onnx `onnx.proto3`.
  */
 import { FormatError } from './byte-io';
-import type { CarPackContent, PackTensor } from './pack';
-import { packObservationSize } from './pack';
+import type { CarPackContent, PackLayer, PackTensor } from './pack';
+import { convOutputSize, packObservationSize } from './pack';
 
 export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 13;
@@ -108,7 +112,9 @@ class Proto {
 
 // onnx.proto field numbers and enums used here.
 const TENSOR_FLOAT = 1; // TensorProto.DataType.FLOAT
+const TENSOR_INT64 = 7; // TensorProto.DataType.INT64
 const ATTRIBUTE_INT = 2; // AttributeProto.AttributeType.INT
+const ATTRIBUTE_INTS = 7; // AttributeProto.AttributeType.INTS
 
 /** TensorProto {dims = 1, data_type = 2, name = 8, raw_data = 9 (little-endian float32)}. */
 function tensorProto(name: string, dims: number[], values: ArrayLike<number>): Proto {
@@ -122,6 +128,15 @@ function tensorProto(name: string, dims: number[], values: ArrayLike<number>): P
   return t.bytes(9, raw);
 }
 
+/** An INT64 TensorProto (shapes and slice bounds), raw little-endian; values may be negative. */
+function int64TensorProto(name: string, values: number[]): Proto {
+  const t = new Proto().int(1, values.length).int(2, TENSOR_INT64).string(8, name);
+  const raw = new Uint8Array(values.length * 8);
+  const view = new DataView(raw.buffer);
+  values.forEach((v, i) => view.setBigInt64(8 * i, BigInt(v), true));
+  return t.bytes(9, raw);
+}
+
 /** ValueInfoProto {name = 1, type = 2: TypeProto {tensor_type = 1: {elem_type = 1, shape = 2: {dim = 1: {dim_value = 1 | dim_param = 2}}}}}. */
 function valueInfo(name: string, dims: (number | string)[]): Proto {
   const shape = new Proto();
@@ -131,12 +146,21 @@ function valueInfo(name: string, dims: (number | string)[]): Proto {
 }
 
 /** NodeProto {input = 1, output = 2, name = 3, op_type = 4, attribute = 5: AttributeProto {name = 1, i = 3, type = 20}}. */
-function node(opType: string, name: string, inputs: string[], outputs: string[], intAttributes: Record<string, number> = {}): Proto {
+function node(opType: string, name: string, inputs: string[], outputs: string[], attributes: Record<string, number | number[]> = {}): Proto {
   const n = new Proto();
   for (const i of inputs) n.string(1, i);
   for (const o of outputs) n.string(2, o);
   n.string(3, name).string(4, opType);
-  for (const [k, v] of Object.entries(intAttributes)) n.message(5, new Proto().string(1, k).int(3, v).int(20, ATTRIBUTE_INT));
+  for (const [k, v] of Object.entries(attributes)) {
+    // AttributeProto {name = 1, i = 3, ints = 8, type = 20}
+    const a = new Proto().string(1, k);
+    if (typeof v === 'number') a.int(3, v).int(20, ATTRIBUTE_INT);
+    else {
+      for (const x of v) a.int(8, x);
+      a.int(20, ATTRIBUTE_INTS);
+    }
+    n.message(5, a);
+  }
   return n;
 }
 
@@ -145,6 +169,87 @@ function dequantize(t: PackTensor): Float32Array {
   const out = new Float32Array(t.data.length);
   for (let i = 0; i < out.length; i++) out[i] = t.data[i] * t.scale;
   return out;
+}
+
+/** A value in the graph: flat [N, width], or an image [N, C, H, W] after a convolution. */
+interface GraphValue {
+  name: string;
+  width: number;
+  image: { channels: number; height: number; width: number } | null;
+}
+
+/**
+ * Appends the nodes of `layers` (a pack's, or one branch's). Pack values are flat with images
+ * channels last; ONNX's Conv wants [N, C, H, W], so an image is reshaped and transposed before the
+ * first convolution and transposed back and flattened before anything that reads it flat.
+ * @param output the name the last layer writes (the graph's output), if any.
+ */
+function emitLayers(layers: readonly PackLayer[], input: GraphValue, prefix: string, nodes: Proto[], initializers: Proto[], output?: string): GraphValue {
+  let x = input;
+  const flatten = (at: string): void => {
+    if (!x.image) return;
+    nodes.push(node('Transpose', `${at}/nhwc`, [x.name], [`${at}/nhwc`], { perm: [0, 2, 3, 1] }));
+    initializers.push(int64TensorProto(`${at}/flat_shape`, [-1, x.width]));
+    nodes.push(node('Reshape', `${at}/flatten`, [`${at}/nhwc`, `${at}/flat_shape`], [`${at}/flat`]));
+    x = { name: `${at}/flat`, width: x.width, image: null };
+  };
+  layers.forEach((layer, i) => {
+    const at = `${prefix}_${i}`;
+    const out = i === layers.length - 1 && output ? output : `${at}/${layer.kind}`;
+    if (layer.kind === 'relu' || layer.kind === 'tanh') {
+      nodes.push(node(layer.kind === 'tanh' ? 'Tanh' : 'Relu', out, [x.name], [out]));
+      x = { ...x, name: out };
+    } else if (layer.kind === 'dense') {
+      flatten(at);
+      if (layer.inSize !== x.width) throw new FormatError(`ONNX export: ${at} reads ${layer.inSize} values, the layer before gives ${x.width}`);
+      initializers.push(tensorProto(`${at}/kernel`, [layer.inSize, layer.outSize], dequantize(layer.kernel)));
+      initializers.push(tensorProto(`${at}/bias`, [layer.outSize], dequantize(layer.bias)));
+      nodes.push(node('Gemm', `${at}/gemm`, [x.name, `${at}/kernel`, `${at}/bias`], [out]));
+      x = { name: out, width: layer.outSize, image: null };
+    } else if (layer.kind === 'conv2d') {
+      const { inHeight: h, inWidth: w, inChannels: c, filters: f, kernelSize: k, stride } = layer;
+      if (!x.image) {
+        if (h * w * c !== x.width) throw new FormatError(`ONNX export: ${at} reads a ${h}×${w}×${c} image, the layer before gives ${x.width} values`);
+        initializers.push(int64TensorProto(`${at}/image_shape`, [-1, h, w, c]));
+        nodes.push(node('Reshape', `${at}/image`, [x.name, `${at}/image_shape`], [`${at}/nhwc`]));
+        nodes.push(node('Transpose', `${at}/nchw`, [`${at}/nhwc`], [`${at}/nchw`], { perm: [0, 3, 1, 2] }));
+        x = { name: `${at}/nchw`, width: x.width, image: { channels: c, height: h, width: w } };
+      }
+      // Pack kernels are [k, k, in, out] (Keras); ONNX wants [out, in, k, k].
+      const src = dequantize(layer.kernel);
+      const kernel = new Float32Array(src.length);
+      for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) for (let ci = 0; ci < c; ci++) for (let co = 0; co < f; co++) kernel[((co * c + ci) * k + dy) * k + dx] = src[((dy * k + dx) * c + ci) * f + co];
+      initializers.push(tensorProto(`${at}/kernel`, [f, c, k, k], kernel), tensorProto(`${at}/bias`, [f], dequantize(layer.bias)));
+      const conv = i === layers.length - 1 && output ? `${at}/conv2d` : out;
+      nodes.push(node('Conv', `${at}/conv`, [x.name, `${at}/kernel`, `${at}/bias`], [conv], { kernel_shape: [k, k], strides: [stride, stride] }));
+      const oh = convOutputSize(h, k, stride);
+      const ow = convOutputSize(w, k, stride);
+      x = { name: conv, width: oh * ow * f, image: { channels: f, height: oh, width: ow } };
+    } else {
+      flatten(at);
+      const input = x.name;
+      const parts: string[] = [];
+      let start = 0;
+      let width = 0;
+      layer.branches.forEach((b, k) => {
+        const bp = `${at}/branch_${k}`;
+        initializers.push(int64TensorProto(`${bp}/starts`, [start]), int64TensorProto(`${bp}/ends`, [start + b.inputSize]), int64TensorProto(`${bp}/axes`, [1]));
+        nodes.push(node('Slice', `${bp}/slice`, [input, `${bp}/starts`, `${bp}/ends`, `${bp}/axes`], [`${bp}/input`]));
+        start += b.inputSize;
+        let y = emitLayers(b.layers, { name: `${bp}/input`, width: b.inputSize, image: null }, `${bp}/layer`, nodes, initializers);
+        if (y.image) {
+          x = y;
+          flatten(`${bp}/out`);
+          y = x;
+        }
+        parts.push(y.name);
+        width += y.width;
+      });
+      nodes.push(node('Concat', `${at}/concat`, parts, [out], { axis: 1 }));
+      x = { name: out, width, image: null };
+    }
+  });
+  return x;
 }
 
 export interface OnnxExportOptions {
@@ -182,23 +287,10 @@ export function exportOnnx(pack: CarPackContent, options: OnnxExportOptions = {}
   });
 
   const discrete = pack.action.type === 'discrete';
-  const lastDense = pack.layers.reduce((last, l, i) => (l.kind === 'dense' ? i : last), -1);
-  pack.layers.forEach((layer, i) => {
-    if (layer.kind !== 'dense') {
-      const out = `layer_${i}/${layer.kind}`;
-      nodes.push(node(layer.kind === 'tanh' ? 'Tanh' : 'Relu', out, [x], [out]));
-      x = out;
-      return;
-    }
-    if (layer.inSize !== width) throw new FormatError(`ONNX export: layer ${i} reads ${layer.inSize} values, the layer before gives ${width}`);
-    const out = i === lastDense ? (discrete ? ONNX_NAMES.logits : ONNX_NAMES.mean) : `layer_${i}/dense`;
-    initializers.push(tensorProto(`layer_${i}/kernel`, [layer.inSize, layer.outSize], dequantize(layer.kernel)));
-    initializers.push(tensorProto(`layer_${i}/bias`, [layer.outSize], dequantize(layer.bias)));
-    nodes.push(node('Gemm', `layer_${i}/gemm`, [x, `layer_${i}/kernel`, `layer_${i}/bias`], [out]));
-    x = out;
-    width = layer.outSize;
-  });
-  if (lastDense !== pack.layers.length - 1) throw new FormatError('ONNX export: the last layer must be dense (the policy head)');
+  const last = pack.layers[pack.layers.length - 1];
+  if (last.kind !== 'dense') throw new FormatError('ONNX export: the last layer must be dense (the policy head)');
+  const top = emitLayers(pack.layers, { name: x, width, image: null }, 'layer', nodes, initializers, discrete ? ONNX_NAMES.logits : ONNX_NAMES.mean);
+  width = top.width;
 
   const outputs: Proto[] = [];
   if (pack.action.type === 'discrete') {

@@ -1,15 +1,17 @@
 /**
  * Building a car pack from a trained network: the policy tower and head of Raceline's actor-critic
- * MLP (`src/rl/networks.ts`) as dense + activation layers, optionally with int8 kernels.
+ * network (`src/rl/networks.ts`, `embedders.ts`) as pack layers, optionally with int8 kernels:
+ * a camera's convolutions (ReLU) and dense layers, a LiDAR's dense layers (ReLU), side by side in a
+ * `parallel` layer when the model has both, then the middleware or MLP hidden layers and the head.
  *
- * The flat weight order is `paramLayout(spec)`'s: policy tower (kernel [in, out], bias [out] per
- * hidden layer), then the policy head; the value tower comes after and is left out. The layout is
- * recomputed here (rather than importing networks.ts, which loads tfjs) and a test checks that it
- * agrees with `paramLayout`.
+ * The network divides camera luma by 255 before its first convolution; the pack folds that into the
+ * first convolution's kernel, so a car feeds raw luma 0..255. The flat weight order is
+ * `paramLayout(spec)`'s (`rl/network-spec.ts`, which needs no tfjs).
  */
-import type { NetworkSpec } from '../rl/network-spec';
+import { paramLayout, type NetworkSpec } from '../rl/network-spec';
+import { convShapes } from '../rl/embedder-spec';
 import type { ActionSpace } from '../sim/action-space';
-import { observationSpaceFor, type SensorName } from '../sim/observation';
+import { LIDAR_SIZES, observationSpaceFor, sensorLayout, TRACK_GEOMETRY_SIZE, type LidarSensorName, type SensorName } from '../sim/observation';
 import { FormatError } from './byte-io';
 import { writePack, type CarPackContent, type PackLayer, type PackTensor, type PreprocessStep, type SensorSpec, type WeightType } from './pack';
 
@@ -38,34 +40,16 @@ export interface PolicyParam {
 }
 
 /**
- * The policy's weights in flat order (the prefix of `paramLayout(spec)` up to the head's bias).
- * @throws FormatError for a spec that is not the actor-critic MLP.
+ * The policy's weights in flat order: the policy tower's embedders (camera convolutions and dense
+ * layers, LiDAR dense layers), its hidden layers and its head, as `paramLayout(spec)` names them; the
+ * continuous head's `log_std` and the value tower are left out (a car acts greedily).
+ * @throws FormatError for a spec that is not Raceline's actor-critic network.
  */
 export function policyLayout(spec: NetworkSpec): PolicyParam[] {
   if (spec.type !== 'raceline/actor-critic-mlp') throw new FormatError(`car pack: network type '${spec.type}' is not supported (expected 'raceline/actor-critic-mlp')`);
-  // Spec version 2 puts embedder weights (camera CNN, LiDAR dense) before the hidden layers; a version-1
-  // pack holds none of them, so such a network must be refused, not packed with shifted weights.
-  const embedder = (spec as { embedder?: { image?: unknown; vectorDense?: readonly unknown[] } | null }).embedder;
-  if (embedder && (embedder.image || (embedder.vectorDense?.length ?? 0) > 0)) {
-    throw new FormatError('car pack: networks with a camera or LiDAR embedder are not supported by pack version 1 yet (it holds dense layers on a vector observation)');
-  }
-  const out: PolicyParam[] = [];
-  let offset = 0;
-  const add = (name: string, shape: number[]) => {
-    out.push({ name, shape, offset });
-    offset += shape.reduce((a, b) => a * b, 1);
-  };
-  let width = spec.observationSize;
-  spec.hiddenSizes.forEach((h, i) => {
-    add(`policy/dense_${i}/kernel`, [width, h]);
-    add(`policy/dense_${i}/bias`, [h]);
-    width = h;
-  });
-  const head = spec.head.type === 'discrete' ? 'logits' : 'mean';
-  const n = spec.head.type === 'discrete' ? spec.head.n : spec.head.size;
-  add(`policy/${head}/kernel`, [width, n]);
-  add(`policy/${head}/bias`, [n]);
-  return out;
+  return paramLayout(spec)
+    .filter((p) => p.name.startsWith('policy/') && p.name !== 'policy/log_std')
+    .map(({ name, shape, offset }) => ({ name, shape, offset }));
 }
 
 /**
@@ -83,25 +67,30 @@ export function quantizeInt8(values: Float32Array, shape: number[]): PackTensor 
 }
 
 /**
- * The observation spec of a model: its sensors and their sizes, and the preprocessing the simulator
- * applied (TRACK_GEOMETRY: clip to ±5).
- * @throws FormatError for a sensor the simulator does not have, or sizes that disagree with the network.
+ * The observation spec of a model: its sensors in observation order with their sizes (a camera
+ * image 120 × 160 × channels luma values, row-major, channels last; TRACK_GEOMETRY 22; a LiDAR
+ * kind its vector), and the clip the simulator applied when every value shares one range
+ * (TRACK_GEOMETRY ±5; camera and LiDAR 0..255).
+ * @throws FormatError for a sensor the simulator does not have, a list DeepRacer refuses, or sizes that disagree with the network.
  */
 export function observationSpecFor(sensorNames: string[], observationSize: number): { sensors: SensorSpec[]; preprocessing: PreprocessStep[] } {
-  if (sensorNames.length !== 1) throw new FormatError(`car pack: models with ${sensorNames.length} sensors (${sensorNames.join(', ')}) are not supported yet; one sensor expected`);
-  let space;
+  let layout;
   try {
-    space = observationSpaceFor(sensorNames[0] as SensorName);
-  } catch {
-    throw new FormatError(`car pack: sensor '${sensorNames[0]}' is not one Raceline simulates (TRACK_GEOMETRY, FRONT_FACING_CAMERA, STEREO_CAMERAS, LIDAR, SECTOR_LIDAR, DISCRETIZED_SECTOR_LIDAR)`);
+    layout = sensorLayout(sensorNames as SensorName[]);
+  } catch (e) {
+    throw new FormatError(`car pack: ${(e as Error).message}`);
   }
-  const size = space.shape.reduce((a, b) => a * b, 1);
-  if (size !== observationSize) throw new FormatError(`car pack: sensor ${sensorNames[0]} gives ${size} values, the network reads ${observationSize}`);
+  if (layout.size !== observationSize) throw new FormatError(`car pack: sensors ${layout.sensors.join(', ')} give ${layout.size} values, the network reads ${observationSize}`);
+  const sensors: SensorSpec[] = layout.sensors.map((name) => ({
+    name,
+    size: name === 'TRACK_GEOMETRY' ? TRACK_GEOMETRY_SIZE : layout.image && name === layout.camera ? layout.image.height * layout.image.width * layout.image.channels : LIDAR_SIZES[name as LidarSensorName],
+  }));
+  const space = observationSpaceFor(layout.sensors);
   const low = space.low[0];
   const high = space.high[0];
   const uniform = space.low.every((v) => v === low) && space.high.every((v) => v === high);
   const preprocessing: PreprocessStep[] = uniform && Number.isFinite(low) && Number.isFinite(high) ? [{ op: 'clip', low, high }] : [];
-  return { sensors: [{ name: sensorNames[0], size }], preprocessing };
+  return { sensors, preprocessing };
 }
 
 /**
@@ -120,17 +109,39 @@ export function packContentFor(source: PackSource, options: PackOptions = {}): C
     throw new FormatError(`car pack: the network's ${spec.head.type} head of ${headSize} does not fit a ${actionSpace.type} action space of ${actionSize}`);
   }
   const weightType = options.weightType ?? 'float32';
-  const tensor = (p: PolicyParam, quantize: boolean): PackTensor => {
+  const byName = new Map(layout.map((p) => [p.name, p]));
+  const tensor = (name: string, quantize: boolean, factor = 1): PackTensor => {
+    const p = byName.get(name);
+    if (!p) throw new FormatError(`car pack: the network has no weight '${name}'`);
     const size = p.shape.reduce((a, b) => a * b, 1);
     const values = weights.slice(p.offset, p.offset + size);
-    return quantize ? quantizeInt8(values, p.shape) : { dtype: 'float32', shape: [...p.shape], scale: 1, data: values };
+    if (factor !== 1) for (let i = 0; i < values.length; i++) values[i] *= factor;
+    return quantize && weightType === 'int8' ? quantizeInt8(values, p.shape) : { dtype: 'float32', shape: [...p.shape], scale: 1, data: values };
+  };
+  const denseLayer = (prefix: string): PackLayer => {
+    const [inSize, outSize] = byName.get(`${prefix}/kernel`)?.shape ?? [0, 0];
+    return { kind: 'dense', inSize, outSize, kernel: tensor(`${prefix}/kernel`, true), bias: tensor(`${prefix}/bias`, false) };
   };
   const layers: PackLayer[] = [];
-  for (let i = 0; i < layout.length; i += 2) {
-    const kernel = layout[i];
-    layers.push({ kind: 'dense', inSize: kernel.shape[0], outSize: kernel.shape[1], kernel: tensor(kernel, weightType === 'int8'), bias: tensor(layout[i + 1], false) });
-    if (i + 2 < layout.length) layers.push({ kind: spec.activation });
+  const e = spec.embedder;
+  const image: PackLayer[] = [];
+  if (e?.image) {
+    const img = e.image;
+    const shapes = convShapes(img);
+    img.convs.forEach((c, i) => {
+      const [inHeight, inWidth, inChannels] = i === 0 ? [img.height, img.width, img.channels] : shapes[i - 1];
+      const scale = i === 0 ? 1 / 255 : 1;
+      image.push({ kind: 'conv2d', inHeight, inWidth, inChannels, filters: c.filters, kernelSize: c.kernel, stride: c.stride, kernel: tensor(`policy/conv_${i}/kernel`, true, scale), bias: tensor(`policy/conv_${i}/bias`, false) }, { kind: 'relu' });
+    });
+    img.dense.forEach((_, i) => image.push(denseLayer(`policy/image_dense_${i}`), { kind: 'relu' }));
   }
+  const vector: PackLayer[] = [];
+  if (e && e.vectorSize > 0) e.vectorDense.forEach((_, i) => vector.push(denseLayer(`policy/vector_dense_${i}`), { kind: 'relu' }));
+  if (e?.image && e.vectorSize > 0) {
+    layers.push({ kind: 'parallel', branches: [{ inputSize: e.image.height * e.image.width * e.image.channels, layers: image }, { inputSize: e.vectorSize, layers: vector }] });
+  } else layers.push(...image, ...vector);
+  spec.hiddenSizes.forEach((_, i) => layers.push(denseLayer(`policy/dense_${i}`), { kind: spec.activation }));
+  layers.push(denseLayer(`policy/${spec.head.type === 'discrete' ? 'logits' : 'mean'}`));
   const { sensors, preprocessing } = observationSpecFor(source.sensorNames, spec.observationSize);
   const action: ActionSpace =
     actionSpace.type === 'discrete'

@@ -1,10 +1,11 @@
 /**
  * Pure-TypeScript inference of a car pack: what the car computes, so the browser can show the same
  * actions the car will take and the tests can compare float32 and int8 packs. Arithmetic in float64
- * over the stored float32/int8 values; the Python runtime does the same in numpy.
+ * over the stored float32/int8 values; the Python runtime does the same in numpy. A camera pack
+ * (DeepRacer's shallow CNN, about 22 M multiply-adds) takes tens of milliseconds a step here.
  */
 import type { CarPack, PackLayer } from './pack';
-import { packObservationSize } from './pack';
+import { convOutputSize, packObservationSize } from './pack';
 
 /** The car's command for one observation. */
 export interface PackAction {
@@ -35,8 +36,36 @@ export function packForward(pack: Pick<CarPack, 'sensors' | 'preprocessing' | 'l
 }
 
 function applyLayer(layer: PackLayer, x: Float64Array): Float64Array {
-  if (layer.kind === 'relu') return x.map((v) => (v > 0 ? v : 0));
-  if (layer.kind === 'tanh') return x.map(Math.tanh);
+  switch (layer.kind) {
+    case 'relu':
+      return x.map((v) => (v > 0 ? v : 0));
+    case 'tanh':
+      return x.map(Math.tanh);
+    case 'dense':
+      return dense(layer, x);
+    case 'conv2d':
+      return conv2d(layer, x);
+    case 'parallel': {
+      const outs: Float64Array[] = [];
+      let at = 0;
+      for (const b of layer.branches) {
+        let y = x.subarray(at, at + b.inputSize);
+        for (const l of b.layers) y = applyLayer(l, y);
+        outs.push(y);
+        at += b.inputSize;
+      }
+      const out = new Float64Array(outs.reduce((n, y) => n + y.length, 0));
+      let k = 0;
+      for (const y of outs) {
+        out.set(y, k);
+        k += y.length;
+      }
+      return out;
+    }
+  }
+}
+
+function dense(layer: Extract<PackLayer, { kind: 'dense' }>, x: Float64Array): Float64Array {
   const { inSize, outSize, kernel, bias } = layer;
   const y = new Float64Array(outSize);
   const k = kernel.data;
@@ -47,6 +76,34 @@ function applyLayer(layer: PackLayer, x: Float64Array): Float64Array {
     for (let j = 0; j < outSize; j++) y[j] += xi * k[row + j];
   }
   for (let j = 0; j < outSize; j++) y[j] = y[j] * kernel.scale + bias.data[j] * bias.scale;
+  return y;
+}
+
+/** 'valid' convolution on [inHeight, inWidth, inChannels] (channels last); kernel [k, k, in, filters]. */
+function conv2d(layer: Extract<PackLayer, { kind: 'conv2d' }>, x: Float64Array): Float64Array {
+  const { inWidth, inChannels: c, filters: f, kernelSize: k, stride, kernel, bias } = layer;
+  const outH = convOutputSize(layer.inHeight, k, stride);
+  const outW = convOutputSize(inWidth, k, stride);
+  const w = kernel.data;
+  const y = new Float64Array(outH * outW * f);
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const out = (oy * outW + ox) * f;
+      for (let dy = 0; dy < k; dy++) {
+        for (let dx = 0; dx < k; dx++) {
+          const input = ((oy * stride + dy) * inWidth + ox * stride + dx) * c;
+          const tap = (dy * k + dx) * c;
+          for (let ci = 0; ci < c; ci++) {
+            const v = x[input + ci];
+            if (v === 0) continue;
+            const row = (tap + ci) * f;
+            for (let j = 0; j < f; j++) y[out + j] += v * w[row + j];
+          }
+        }
+      }
+      for (let j = 0; j < f; j++) y[out + j] = y[out + j] * kernel.scale + bias.data[j] * bias.scale;
+    }
+  }
   return y;
 }
 

@@ -3,27 +3,34 @@
  * the car needs around it (observation spec, preprocessing, action spec) and the SHA-256 model hash.
  * The value network, optimizer state and training files stay behind. Byte layout: docs/car-protocol.md §6.
  *
- *   header    magic "RLPK", pack version 1, weight type (1 float32, 2 int8), u32 body length
+ *   header    magic "RLPK", pack version (1, or 2 when a conv2d or parallel layer is present),
+ *             weight type (1 float32, 2 int8), u32 body length
  *   name      u8 length + UTF-8
  *   sensors   u8 count; each: u8 length + ASCII name, u16 size (float values)
  *   preproc   u8 count; each: u8 op (1 clip, 2 affine), f32 a, f32 b
  *   action    u8 kind (1 discrete: u16 n + n × (f32 steering_angle deg, f32 speed m/s);
  *             2 continuous: f32 steering low, high (deg), f32 speed low, high (m/s))
  *   layers    (4-byte aligned) u16 count, u16 0; each: u8 kind, 3 zero bytes, then per kind
- *             (dense: u16 in, u16 out, kernel tensor [in, out], bias tensor [out]; relu, tanh: nothing)
+ *             (dense: u16 in, u16 out, kernel tensor [in, out], bias tensor [out]; relu, tanh: nothing;
+ *             version 2: conv2d: u16 in height, in width, in channels, filters, u8 kernel size, u8 stride,
+ *             u16 0, kernel tensor [k, k, in channels, filters], bias tensor [filters];
+ *             parallel: u8 branch count, 3 zero bytes, per branch u32 input size, u16 layer count, u16 0
+ *             and its layers, none of them parallel)
  *   tensor    u8 dtype (1 float32, 2 int8), u8 rank, u16 0, rank × u32 dims, f32 scale,
  *             values (row-major; int8 value v means v × scale), zero padding to 4 bytes
  *   hash      SHA-256 of every byte before it (the "model hash")
  *
- * Layer kinds 0x10 conv2d, 0x11 max_pool2d and 0x12 flatten are reserved for camera and LiDAR CNNs;
- * version-1 readers refuse them by name.
+ * Values between layers are flat, images row-major with channels last ([height, width, channels]),
+ * which is also the order a dense layer after a convolution reads them in. Layer kinds 0x11
+ * max_pool2d and 0x12 flatten are reserved; readers refuse them by name.
  */
 import { ByteReader, ByteWriter, FormatError, bytesEqual, toHex } from './byte-io';
 import { HASH_SIZE, sha256 } from './sha256';
 import type { ActionSpace } from '../sim/action-space';
 
 export const PACK_MAGIC = 'RLPK';
-export const PACK_VERSION = 1;
+/** The newest pack version this code reads and writes; dense-only packs are still written as version 1. */
+export const PACK_VERSION = 2;
 /** Bytes of the fixed header (magic, version, weight type, reserved, body length). */
 export const PACK_HEADER_SIZE = 12;
 
@@ -50,14 +57,39 @@ export interface PackTensor {
   data: Float32Array | Int8Array;
 }
 
+/**
+ * One layer. `conv2d` is a 'valid' convolution (Keras `Conv2D(padding='valid')`, no activation) over a
+ * [inHeight, inWidth, inChannels] image, giving [outHeight, outWidth, filters] with
+ * out = floor((in − kernelSize) / stride) + 1. `parallel` splits its input into consecutive slices of
+ * each branch's `inputSize`, runs each branch's layers on its slice and concatenates the outputs
+ * (DeepRacer's camera and LiDAR embedders before the middleware).
+ */
 export type PackLayer =
   | { kind: 'dense'; inSize: number; outSize: number; kernel: PackTensor; bias: PackTensor }
   | { kind: 'relu' }
-  | { kind: 'tanh' };
+  | { kind: 'tanh' }
+  | { kind: 'conv2d'; inHeight: number; inWidth: number; inChannels: number; filters: number; kernelSize: number; stride: number; kernel: PackTensor; bias: PackTensor }
+  | { kind: 'parallel'; branches: PackBranch[] };
 
-export const LAYER_KIND_CODE = { dense: 0x01, relu: 0x02, tanh: 0x03 } as const;
-/** Reserved codes, refused by version-1 readers. */
-export const RESERVED_LAYER_KINDS: Readonly<Record<number, string>> = { 0x10: 'conv2d', 0x11: 'max_pool2d', 0x12: 'flatten' };
+/** One branch of a `parallel` layer. */
+export interface PackBranch {
+  inputSize: number;
+  layers: PackLayer[];
+}
+
+export const LAYER_KIND_CODE = { dense: 0x01, relu: 0x02, tanh: 0x03, conv2d: 0x10, parallel: 0x13 } as const;
+/** Reserved codes, refused by readers. */
+export const RESERVED_LAYER_KINDS: Readonly<Record<number, string>> = { 0x11: 'max_pool2d', 0x12: 'flatten' };
+
+/** Output height or width of a 'valid' convolution. */
+export function convOutputSize(size: number, kernelSize: number, stride: number): number {
+  return Math.floor((size - kernelSize) / stride) + 1;
+}
+
+/** The pack version a content needs: 2 with a conv2d or parallel layer, else 1 (so version-1 cars still take dense packs). */
+export function packVersionFor(layers: readonly PackLayer[]): 1 | 2 {
+  return layers.some((l) => l.kind === 'conv2d' || l.kind === 'parallel') ? 2 : 1;
+}
 
 /** A pack's content, without the hash. */
 export interface CarPackContent {
@@ -92,7 +124,7 @@ export function packObservationSize(pack: Pick<CarPackContent, 'sensors'>): numb
 export async function writePack(content: CarPackContent): Promise<Uint8Array> {
   checkContent(content);
   const w = new ByteWriter();
-  w.bytes(new TextEncoder().encode(PACK_MAGIC)).u8(PACK_VERSION).u8(WEIGHT_TYPE_CODE[content.weightType]).u16(0).u32(0);
+  w.bytes(new TextEncoder().encode(PACK_MAGIC)).u8(packVersionFor(content.layers)).u8(WEIGHT_TYPE_CODE[content.weightType]).u16(0).u32(0);
   w.shortString(content.name, 'pack name');
   w.u8(content.sensors.length);
   for (const s of content.sensors) w.shortString(s.name, 'sensor name').u16(s.size);
@@ -109,19 +141,34 @@ export async function writePack(content: CarPackContent): Promise<Uint8Array> {
     w.u8(2).f32(a.steering_angle.low).f32(a.steering_angle.high).f32(a.speed.low).f32(a.speed.high);
   }
   w.align(4).u16(content.layers.length).u16(0);
-  for (const layer of content.layers) {
-    w.u8(LAYER_KIND_CODE[layer.kind]).u8(0).u16(0);
-    if (layer.kind !== 'dense') continue;
-    w.u16(layer.inSize).u16(layer.outSize);
-    writeTensor(w, layer.kernel);
-    writeTensor(w, layer.bias);
-  }
+  writeLayers(w, content.layers);
   const body = w.finish();
   new DataView(body.buffer).setUint32(8, body.length, true);
   const out = new Uint8Array(body.length + HASH_SIZE);
   out.set(body);
   out.set(await sha256(body), body.length);
   return out;
+}
+
+function writeLayers(w: ByteWriter, layers: readonly PackLayer[]): void {
+  for (const layer of layers) {
+    w.u8(LAYER_KIND_CODE[layer.kind]).u8(0).u16(0);
+    if (layer.kind === 'dense') {
+      w.u16(layer.inSize).u16(layer.outSize);
+      writeTensor(w, layer.kernel);
+      writeTensor(w, layer.bias);
+    } else if (layer.kind === 'conv2d') {
+      w.u16(layer.inHeight).u16(layer.inWidth).u16(layer.inChannels).u16(layer.filters).u8(layer.kernelSize).u8(layer.stride).u16(0);
+      writeTensor(w, layer.kernel);
+      writeTensor(w, layer.bias);
+    } else if (layer.kind === 'parallel') {
+      w.u8(layer.branches.length).u8(0).u16(0);
+      for (const b of layer.branches) {
+        w.u32(b.inputSize).u16(b.layers.length).u16(0);
+        writeLayers(w, b.layers);
+      }
+    }
+  }
 }
 
 function writeTensor(w: ByteWriter, t: PackTensor): void {
@@ -134,18 +181,41 @@ function writeTensor(w: ByteWriter, t: PackTensor): void {
 }
 
 function checkContent(c: CarPackContent): void {
-  let width = packObservationSize(c);
+  const width = packObservationSize(c);
   if (width < 1) throw new FormatError('pack: the observation spec is empty');
-  c.layers.forEach((l, i) => {
-    if (l.kind !== 'dense') return;
-    if (l.inSize !== width) throw new FormatError(`pack: layer ${i} (dense) takes ${l.inSize} inputs, the previous layer gives ${width}`);
-    if (l.kernel.data.length !== l.inSize * l.outSize || l.bias.data.length !== l.outSize) {
-      throw new FormatError(`pack: layer ${i} (dense ${l.inSize}→${l.outSize}) has ${l.kernel.data.length} kernel and ${l.bias.data.length} bias values`);
-    }
-    width = l.outSize;
-  });
+  const out = checkLayers(c.layers, width, 'layer', true);
   const want = c.action.type === 'discrete' ? c.action.actions.length : 2;
-  if (width !== want) throw new FormatError(`pack: the network gives ${width} outputs, the ${c.action.type} action space needs ${want}`);
+  if (out !== want) throw new FormatError(`pack: the network gives ${out} outputs, the ${c.action.type} action space needs ${want}`);
+}
+
+/** Checks that the layers chain from `width` inputs. @returns their output width. @throws FormatError naming the layer. */
+function checkLayers(layers: readonly PackLayer[], width: number, where: string, top: boolean): number {
+  layers.forEach((l, i) => {
+    const name = `${where} ${i}`;
+    if (l.kind === 'dense') {
+      if (l.inSize !== width) throw new FormatError(`pack: ${name} (dense) takes ${l.inSize} inputs, the previous layer gives ${width}`);
+      if (l.kernel.data.length !== l.inSize * l.outSize || l.bias.data.length !== l.outSize) {
+        throw new FormatError(`pack: ${name} (dense ${l.inSize}→${l.outSize}) has ${l.kernel.data.length} kernel and ${l.bias.data.length} bias values`);
+      }
+      width = l.outSize;
+    } else if (l.kind === 'conv2d') {
+      const inSize = l.inHeight * l.inWidth * l.inChannels;
+      if (inSize !== width) throw new FormatError(`pack: ${name} (conv2d on ${l.inHeight}×${l.inWidth}×${l.inChannels}) takes ${inSize} inputs, the previous layer gives ${width}`);
+      const outH = convOutputSize(l.inHeight, l.kernelSize, l.stride);
+      const outW = convOutputSize(l.inWidth, l.kernelSize, l.stride);
+      if (l.kernelSize < 1 || l.stride < 1 || l.filters < 1 || outH < 1 || outW < 1) throw new FormatError(`pack: ${name} (conv2d) has kernel ${l.kernelSize}, stride ${l.stride} and ${l.filters} filters on a ${l.inHeight}×${l.inWidth} image`);
+      if (l.kernel.data.length !== l.kernelSize * l.kernelSize * l.inChannels * l.filters || l.bias.data.length !== l.filters) {
+        throw new FormatError(`pack: ${name} (conv2d ${l.kernelSize}×${l.kernelSize}, ${l.inChannels}→${l.filters}) has ${l.kernel.data.length} kernel and ${l.bias.data.length} bias values`);
+      }
+      width = outH * outW * l.filters;
+    } else if (l.kind === 'parallel') {
+      if (!top) throw new FormatError(`pack: ${name} is a parallel layer inside a branch; branches hold no parallel layers`);
+      const inputs = l.branches.reduce((n, b) => n + b.inputSize, 0);
+      if (l.branches.length < 1 || inputs !== width) throw new FormatError(`pack: ${name} (parallel) splits ${inputs} inputs over ${l.branches.length} branches, the previous layer gives ${width}`);
+      width = l.branches.reduce((n, b, k) => n + checkLayers(b.layers, b.inputSize, `${name} branch ${k} layer`, false), 0);
+    }
+  });
+  return width;
 }
 
 /**
@@ -170,7 +240,7 @@ export function parsePackBody(bytes: Uint8Array): CarPack {
   const magic = new TextDecoder().decode(r.bytesView(4, 'magic'));
   if (magic !== PACK_MAGIC) throw new FormatError(`pack: starts with '${magic}', a car pack starts with '${PACK_MAGIC}'`);
   const version = r.u8('version');
-  if (version !== PACK_VERSION) throw new FormatError(`pack: version ${version} is not supported (this reader reads version ${PACK_VERSION}); update Raceline or the car runtime`);
+  if (version < 1 || version > PACK_VERSION) throw new FormatError(`pack: version ${version} is not supported (this reader reads versions 1 to ${PACK_VERSION}); update Raceline or the car runtime`);
   const typeCode = r.u8('weight type');
   const weightType = (Object.keys(WEIGHT_TYPE_CODE) as WeightType[]).find((k) => WEIGHT_TYPE_CODE[k] === typeCode);
   if (!weightType) throw new FormatError(`pack: weight type ${typeCode} is unknown (1 float32, 2 int8)`);
@@ -204,25 +274,50 @@ export function parsePackBody(bytes: Uint8Array): CarPack {
   r.align(4, 'layers');
   const layerCount = r.u16('layer count');
   r.u16('reserved');
-  const layers: PackLayer[] = [];
-  for (let i = 0; i < layerCount; i++) {
-    const code = r.u8(`layer ${i} kind`);
-    r.bytesView(3, `layer ${i} reserved`);
-    if (code === LAYER_KIND_CODE.relu) layers.push({ kind: 'relu' });
-    else if (code === LAYER_KIND_CODE.tanh) layers.push({ kind: 'tanh' });
-    else if (code === LAYER_KIND_CODE.dense) {
-      const inSize = r.u16(`layer ${i} inputs`);
-      const outSize = r.u16(`layer ${i} outputs`);
-      layers.push({ kind: 'dense', inSize, outSize, kernel: readTensor(r, `layer ${i} kernel`), bias: readTensor(r, `layer ${i} bias`) });
-    } else if (RESERVED_LAYER_KINDS[code]) {
-      throw new FormatError(`pack: layer ${i} is ${RESERVED_LAYER_KINDS[code]}, reserved for a later pack version; this reader runs dense, relu and tanh layers`);
-    } else throw new FormatError(`pack: layer ${i} has unknown kind 0x${code.toString(16)}`);
-  }
+  const layers = readLayers(r, layerCount, version, 'layer', true);
   if (r.offset !== bodyLength) throw new FormatError(`pack: ${bodyLength - r.offset} unexpected bytes after the last layer`);
   const hash = bytes.slice(bodyLength);
   const content: CarPackContent = { name, weightType, sensors, preprocessing, action, layers };
   checkContent(content);
+  if (packVersionFor(layers) !== version) throw new FormatError(`pack: version ${version} does not match its layers (a pack with conv2d or parallel layers is version 2, any other version 1)`);
   return { ...content, hash, byteLength: bytes.length };
+}
+
+function readLayers(r: ByteReader, count: number, version: number, where: string, top: boolean): PackLayer[] {
+  const layers: PackLayer[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `${where} ${i}`;
+    const code = r.u8(`${name} kind`);
+    r.bytesView(3, `${name} reserved`);
+    if (code === LAYER_KIND_CODE.relu) layers.push({ kind: 'relu' });
+    else if (code === LAYER_KIND_CODE.tanh) layers.push({ kind: 'tanh' });
+    else if (code === LAYER_KIND_CODE.dense) {
+      const inSize = r.u16(`${name} inputs`);
+      const outSize = r.u16(`${name} outputs`);
+      layers.push({ kind: 'dense', inSize, outSize, kernel: readTensor(r, `${name} kernel`), bias: readTensor(r, `${name} bias`) });
+    } else if (version >= 2 && code === LAYER_KIND_CODE.conv2d) {
+      const [inHeight, inWidth, inChannels, filters] = [r.u16(`${name} height`), r.u16(`${name} width`), r.u16(`${name} channels`), r.u16(`${name} filters`)];
+      const kernelSize = r.u8(`${name} kernel size`);
+      const stride = r.u8(`${name} stride`);
+      r.u16(`${name} reserved`);
+      layers.push({ kind: 'conv2d', inHeight, inWidth, inChannels, filters, kernelSize, stride, kernel: readTensor(r, `${name} kernel`), bias: readTensor(r, `${name} bias`) });
+    } else if (version >= 2 && code === LAYER_KIND_CODE.parallel) {
+      if (!top) throw new FormatError(`pack: ${name} is a parallel layer inside a branch; branches hold no parallel layers`);
+      const n = r.u8(`${name} branch count`);
+      r.bytesView(3, `${name} reserved`);
+      const branches: PackBranch[] = [];
+      for (let k = 0; k < n; k++) {
+        const inputSize = r.u32(`${name} branch ${k} inputs`);
+        const layerCount = r.u16(`${name} branch ${k} layer count`);
+        r.u16(`${name} branch ${k} reserved`);
+        branches.push({ inputSize, layers: readLayers(r, layerCount, version, `${name} branch ${k} layer`, false) });
+      }
+      layers.push({ kind: 'parallel', branches });
+    } else if (RESERVED_LAYER_KINDS[code]) {
+      throw new FormatError(`pack: ${name} is ${RESERVED_LAYER_KINDS[code]}, reserved for a later pack version; this reader runs dense, relu, tanh, conv2d and parallel layers`);
+    } else throw new FormatError(`pack: ${name} has unknown kind 0x${code.toString(16)}${version < 2 && (code === LAYER_KIND_CODE.conv2d || code === LAYER_KIND_CODE.parallel) ? ' in a version-1 pack (conv2d and parallel need version 2)' : ''}`);
+  }
+  return layers;
 }
 
 function readTensor(r: ByteReader, what: string): PackTensor {

@@ -63,10 +63,11 @@ export const DEEPRACER_MIDDLEWARE = [512];
 
 /**
  * The embedders DeepRacer builds for a sensor list: the camera network named `network` for the image
- * (default the shallow CNN), the LiDAR embedder for a LiDAR vector; null for TRACK_GEOMETRY (an MLP).
+ * (default the shallow CNN), the LiDAR embedder for a LiDAR vector; null for TRACK_GEOMETRY, alone or
+ * with a LiDAR (one MLP on the concatenated vector, Raceline's fast pairing).
  */
 export function embedderFor(layout: SensorLayout, network: CameraNetworkName = 'DEEP_CONVOLUTIONAL_NETWORK_SHALLOW'): EmbedderSpec | null {
-  if (!layout.image && !layout.lidar) return null;
+  if (layout.geometry || (!layout.image && !layout.lidar)) return null;
   const cnn = CAMERA_NETWORKS[network];
   if (!cnn) throw new Error(`network: unknown camera network ${JSON.stringify(network)} (DEEP_CONVOLUTIONAL_NETWORK_SHALLOW or DEEP_CONVOLUTIONAL_NETWORK)`);
   return {

@@ -33,13 +33,17 @@ export const LIDAR_SENSORS: readonly LidarSensorName[] = ['LIDAR', 'SECTOR_LIDAR
 
 /**
  * How a sensor list lays out one observation: the camera image first ([120 × 160 × channels] luma
- * 0..255, channels last), then the LiDAR vector; or the TRACK_GEOMETRY vector alone.
+ * 0..255, channels last), then the vector part: the TRACK_GEOMETRY vector (when chosen), then the
+ * LiDAR vector.
  */
 export interface SensorLayout {
   sensors: SensorName[];
+  /** TRACK_GEOMETRY is in the list (alone, or with one LiDAR kind: Raceline's fast object-avoidance pair). */
+  geometry: boolean;
   camera: CameraSensorName | null;
   lidar: LidarSensorName | null;
   image: { height: number; width: number; channels: number } | null;
+  /** Length of the vector part (geometry and LiDAR) after the image. */
   vectorSize: number;
   size: number;
 }
@@ -48,8 +52,10 @@ export interface SensorLayout {
 export const LIDAR_SIZES: Record<LidarSensorName, number> = { LIDAR: 64, SECTOR_LIDAR: 8, DISCRETIZED_SECTOR_LIDAR: 64 };
 
 /**
- * Checks a sensor list with DeepRacer's rules: one camera kind and at most one LiDAR kind, or
- * Raceline's TRACK_GEOMETRY alone (a LiDAR alone is allowed too).
+ * Checks a sensor list with DeepRacer's rules: one camera kind and at most one LiDAR kind (a LiDAR
+ * alone is allowed too). Raceline adds TRACK_GEOMETRY, alone or with one LiDAR kind (no camera):
+ * the geometry vector sees the road, the LiDAR sees boxes and cars, and both train as one MLP.
+ * The list is kept in this canonical order: TRACK_GEOMETRY or the camera, then the LiDAR.
  * @throws Error naming the rule broken.
  */
 export function sensorLayout(sensorList: SensorName | readonly SensorName[]): SensorLayout {
@@ -57,31 +63,35 @@ export function sensorLayout(sensorList: SensorName | readonly SensorName[]): Se
   if (sensors.length === 0) throw new Error('sensors: choose at least one sensor');
   const known: readonly string[] = ['TRACK_GEOMETRY', ...CAMERA_SENSORS, ...LIDAR_SENSORS];
   for (const s of sensors) if (!known.includes(s)) throw new Error(`sensors: unknown sensor ${JSON.stringify(s)} (known: ${known.join(', ')})`);
-  if (sensors.includes('TRACK_GEOMETRY')) {
-    if (sensors.length > 1) throw new Error('sensors: TRACK_GEOMETRY is used alone; remove the other sensors or choose a camera instead');
-    return { sensors, camera: null, lidar: null, image: null, vectorSize: TRACK_GEOMETRY_SIZE, size: TRACK_GEOMETRY_SIZE };
-  }
+  const geometry = sensors.includes('TRACK_GEOMETRY');
   const cameras = sensors.filter((s): s is CameraSensorName => (CAMERA_SENSORS as readonly string[]).includes(s));
   const lidars = sensors.filter((s): s is LidarSensorName => (LIDAR_SENSORS as readonly string[]).includes(s));
+  if (geometry && cameras.length > 0) throw new Error('sensors: TRACK_GEOMETRY does not go with a camera; choose one of them (a LiDAR may go with either)');
   if (cameras.length > 1) throw new Error('sensors: choose one camera kind (FRONT_FACING_CAMERA or STEREO_CAMERAS), as DeepRacer does');
   if (lidars.length > 1) throw new Error('sensors: choose at most one LiDAR kind, as DeepRacer does');
   const camera = cameras[0] ?? null;
   const lidar = lidars[0] ?? null;
   const image = camera ? { height: 120, width: 160, channels: camera === 'STEREO_CAMERAS' ? 2 : 1 } : null;
-  const vectorSize = lidar ? LIDAR_SIZES[lidar] : 0;
+  const vectorSize = (geometry ? TRACK_GEOMETRY_SIZE : 0) + (lidar ? LIDAR_SIZES[lidar] : 0);
   const size = (image ? image.height * image.width * image.channels : 0) + vectorSize;
-  return { sensors, camera, lidar, image, vectorSize, size };
+  const ordered: SensorName[] = [...(geometry ? (['TRACK_GEOMETRY'] as const) : []), ...(camera ? [camera] : []), ...(lidar ? [lidar] : [])];
+  return { sensors: ordered, geometry, camera, lidar, image, vectorSize, size };
 }
 
 /**
- * Observation space of a sensor configuration: a flat Box (image luma 0..255 and LiDAR values are
- * in 0..255; TRACK_GEOMETRY in ±5).
- * @throws Error for a sensor list DeepRacer would refuse.
+ * Observation space of a sensor configuration: a flat Box. TRACK_GEOMETRY values lie in ±5; image
+ * luma and LiDAR values in 0..255 (LiDAR ranges are metres, sectors 0/1, well inside).
+ * @throws Error for a sensor list DeepRacer (or Raceline's geometry pairing) would refuse.
  */
 export function observationSpaceFor(sensors: SensorName | readonly SensorName[]): BoxSpace {
   const layout = sensorLayout(sensors);
-  if (!layout.image && !layout.lidar) return box([TRACK_GEOMETRY_SIZE], -OBS_CLIP, OBS_CLIP);
-  return box([layout.size], 0, 255);
+  if (!layout.geometry) return box([layout.size], 0, 255);
+  if (!layout.lidar) return box([TRACK_GEOMETRY_SIZE], -OBS_CLIP, OBS_CLIP);
+  const low = new Float32Array(layout.size).fill(0);
+  const high = new Float32Array(layout.size).fill(255);
+  low.fill(-OBS_CLIP, 0, TRACK_GEOMETRY_SIZE);
+  high.fill(OBS_CLIP, 0, TRACK_GEOMETRY_SIZE);
+  return box([layout.size], low, high);
 }
 
 /** The car state a geometry observation is built from. Lengths m, angles rad, speeds m/s. */

@@ -32,7 +32,7 @@ import { Vec2, World, type Body } from 'planck';
 import type { Track } from '../track/track';
 import { applyCarForces, createCarBody, type CarControl } from './car';
 import { decodeAction, policyActionSpace, MAX_STEERING_DEG, MIN_SPEED, MAX_SPEED, type ActionSpace } from './action-space';
-import { observationSpaceFor, sensorLayout, type SensorLayout } from './observation';
+import { observationSpaceFor, sensorLayout, TRACK_GEOMETRY_SIZE, type SensorLayout } from './observation';
 import { SensorRig, writeTrackGeometry } from './sensor-rig';
 import type { BoxSpace, Space } from './spaces';
 import type { EpisodeRecord, ResetOptions, VectorEnv, VectorStepResult } from './env';
@@ -584,13 +584,16 @@ export class RacingVectorEnv implements VectorEnv {
   /** Writes car i's observation into its row of `out`. */
   private writeObservation(i: number, out: Float32Array): void {
     const body = this.bodies[i];
+    let at = i * this.obsSize;
+    if (this.layout.geometry) {
+      const params = this.lastParams[i];
+      writeTrackGeometry(this.track, body, this.measures[i], this.controls[i].steer, params ? params.track_width : this.track.nominalWidth, out, at);
+      at += TRACK_GEOMETRY_SIZE;
+    }
     if (this.rig) {
       const pos = body.getPosition();
-      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.layout.image ? cameraObjects(this.objectsFor(i)) : [], out, i * this.obsSize, (data) => isVisibleTo(data, i));
-      return;
+      this.rig.write(i, { x: pos.x, y: pos.y, heading: body.getAngle() }, this.world, body, this.layout.image ? cameraObjects(this.objectsFor(i)) : [], out, at, (data) => isVisibleTo(data, i));
     }
-    const params = this.lastParams[i];
-    writeTrackGeometry(this.track, body, this.measures[i], this.controls[i].steer, params ? params.track_width : this.track.nominalWidth, out, i * this.obsSize);
   }
 }
 

@@ -37,7 +37,7 @@ export function packageFromModel(named: NamedModel, weights: Float32Array, best:
   return {
     name: named.name,
     track: m.trackData ?? m.track,
-    sensors: [m.sensor],
+    sensors: [...m.modelMetadata.sensor],
     actionSpace: m.actionSpace,
     network: m.networkSpec as NetworkSpec,
     weights,

@@ -8,11 +8,15 @@ import { sensorLayout, type CameraSensorName, type LidarSensorName, type SensorL
 import type { DomainRandomization } from '../sim/sensor-rig';
 import type { PpoConfig } from '../rl/config';
 
+/** What the car sees the road with: a camera kind, Raceline's track geometry, or nothing (a LiDAR alone). */
+export type RoadSensor = CameraSensorName | 'TRACK_GEOMETRY' | null;
+
 /** What the studio offers for each sensor, in DeepRacer's words where DeepRacer has the sensor. */
-export const CAMERA_CHOICES: { value: CameraSensorName | null; label: string; detail: string }[] = [
-  { value: null, label: 'Track geometry (fast, Raceline only)', detail: 'distances and angles to the centre line ahead: 22 numbers, an MLP; trains in minutes on any machine' },
+export const CAMERA_CHOICES: { value: RoadSensor; label: string; detail: string }[] = [
+  { value: 'TRACK_GEOMETRY', label: 'Track geometry (fast, Raceline only)', detail: 'distances and angles to the centre line ahead: 22 numbers, an MLP; trains in minutes on any machine. Add a LiDAR to see boxes and cars too' },
   { value: 'FRONT_FACING_CAMERA', label: 'Camera', detail: "DeepRacer's 160×120 greyscale camera, a CNN; much slower to train without a GPU" },
   { value: 'STEREO_CAMERAS', label: 'Stereo camera', detail: 'two cameras 6 cm apart as two channels (DeepRacer Evo), a CNN' },
+  { value: null, label: 'None (LiDAR only)', detail: 'the car sees boxes and cars but not the road' },
 ];
 
 export const LIDAR_CHOICES: { value: LidarSensorName | null; label: string; detail: string }[] = [
@@ -33,8 +37,8 @@ export function defaultRandomization(seed: number): DomainRandomization {
 }
 
 export class SensorSetup {
-  /** The camera kind, or null for TRACK_GEOMETRY (when there is no LiDAR either). */
-  camera = $state<CameraSensorName | null>(null);
+  /** How the car sees the road: a camera kind, TRACK_GEOMETRY, or null (LiDAR only). */
+  view = $state<RoadSensor>('TRACK_GEOMETRY');
   lidar = $state<LidarSensorName | null>(null);
   cameraNetwork = $state<CameraNetworkName>('DEEP_CONVOLUTIONAL_NETWORK_SHALLOW');
   /** Sim-to-real randomisation while training (off by default, as the issue asks). */
@@ -46,8 +50,8 @@ export class SensorSetup {
 
   /** DeepRacer's sensor list for the current choice. */
   get sensors(): SensorName[] {
-    if (!this.camera && !this.lidar) return ['TRACK_GEOMETRY'];
-    return [...(this.camera ? [this.camera] : []), ...(this.lidar ? [this.lidar] : [])];
+    if (!this.view && !this.lidar) return ['TRACK_GEOMETRY'];
+    return [...(this.view ? [this.view] : []), ...(this.lidar ? [this.lidar] : [])];
   }
 
   /** The observation layout of the current choice. @throws Error for a list DeepRacer refuses. */
@@ -64,17 +68,22 @@ export class SensorSetup {
         return sensorLayout('TRACK_GEOMETRY');
       }
     })();
-    this.camera = layout.camera;
+    this.view = layout.geometry ? 'TRACK_GEOMETRY' : layout.camera;
     this.lidar = layout.lidar;
     if (network && network in CAMERA_NETWORKS) this.cameraNetwork = network as CameraNetworkName;
   }
 
+  /** A camera is chosen (the camera network applies). */
+  get usesCamera(): boolean {
+    return this.view !== null && this.view !== 'TRACK_GEOMETRY';
+  }
+
   /**
    * The PPO settings a run with these sensors trains with: DeepRacer's middleware (dense 512) after the
-   * embedders of a camera or LiDAR network; the MLP's hidden sizes for TRACK_GEOMETRY.
+   * embedders of a camera or LiDAR network; the MLP's hidden sizes for TRACK_GEOMETRY (with or without a LiDAR).
    */
   configFor(config: PpoConfig): PpoConfig {
-    return this.camera || this.lidar ? { ...config, hiddenSizes: [...DEEPRACER_MIDDLEWARE], activation: 'relu' } : config;
+    return this.view === 'TRACK_GEOMETRY' || (!this.view && !this.lidar) ? config : { ...config, hiddenSizes: [...DEEPRACER_MIDDLEWARE], activation: 'relu' };
   }
 
   /** The training setup's sensor fields. */

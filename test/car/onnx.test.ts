@@ -12,6 +12,8 @@ import { packForward, packPolicyAct } from '../../src/car/pack-inference';
 import { toHex } from '../../src/car/byte-io';
 import type { NetworkSpec } from '../../src/rl/networks';
 import { Rng } from '../../src/sim/rng';
+import type { SensorName } from '../../src/sim/observation';
+import { actionSpace, networkFor, observations } from './embedder-nets';
 
 /** Runs an exported model on observations [count, size]; @returns its outputs by name. */
 async function runOnnx(bytes: Uint8Array, observations: Float32Array[], size: number): Promise<Record<string, Float32Array>> {
@@ -87,5 +89,23 @@ describe('ONNX export (onnxruntime-web in Node)', () => {
     expect(text).toContain(toHex(pack.hash));
     expect(text).toContain('"name":"TRACK_GEOMETRY","size":22');
     expect(() => exportOnnx({ ...pack, layers: [] })).toThrow(/no layers/);
+  });
+
+  it('camera and LiDAR packs: conv2d (NHWC in the pack, NCHW in ONNX) and parallel branches give the pack\'s logits, float32 and int8', async () => {
+    for (const sensors of [['FRONT_FACING_CAMERA'], ['STEREO_CAMERAS', 'LIDAR'], ['LIDAR']] as SensorName[][]) {
+      const { spec, weights, layout } = networkFor(sensors, 6);
+      for (const weightType of ['float32', 'int8'] as const) {
+        const content = packContentFor({ spec, weights, actionSpace, sensorNames: sensors }, { weightType });
+        const obs = observations(sensors, 2, 8);
+        const rows = [0, 1].map((i) => obs.subarray(i * layout.size, (i + 1) * layout.size));
+        const out = await runOnnx(exportOnnx(content), rows, layout.size);
+        rows.forEach((o, k) => {
+          const want = packForward(content, o);
+          const spread = Math.max(...want) - Math.min(...want);
+          expect(spread).toBeGreaterThan(1e-3);
+          want.forEach((v, j) => expect(Math.abs(out.logits[k * 5 + j] - v), `${sensors} ${weightType}`).toBeLessThan(1e-4 + 1e-3 * spread));
+        });
+      }
+    }
   });
 });

@@ -44,30 +44,36 @@ describe('car pack format', () => {
     expect(theirs[mine.length].name).toBe('policy/log_std'); // left out: the car acts on the mean
   });
 
-  it('refuses corrupt, truncated, newer and CNN packs with a message that names the problem', async () => {
+  it('refuses corrupt, truncated, newer and reserved-layer packs with a message that names the problem', async () => {
     const bytes = await buildPack(fixtureSource());
     const flipped = bytes.slice();
     flipped[200] ^= 1;
     await expect(readPack(flipped)).rejects.toThrow(/does not match its bytes \(.*\): the pack is corrupt/);
     await expect(readPack(bytes.subarray(0, 1000))).rejects.toThrow(/truncated or padded/);
     const newer = bytes.slice();
-    newer[4] = 2;
-    expect(() => parsePackBody(newer)).toThrow(/version 2 is not supported/);
+    newer[4] = 3;
+    expect(() => parsePackBody(newer)).toThrow(/version 3 is not supported \(this reader reads versions 1 to 2\)/);
+    const mislabelled = bytes.slice();
+    mislabelled[4] = 2;
+    expect(() => parsePackBody(mislabelled)).toThrow(/version 2 does not match its layers/);
     const notPack = bytes.slice();
     notPack[0] = 0x50;
     expect(() => parsePackBody(notPack)).toThrow(/a car pack starts with 'RLPK'/);
     // the first layer record follows the u16 layer count and u16 reserved; make it a conv2d
     const conv = bytes.slice();
     conv[layerSectionStart(bytes) + 4] = 0x10;
-    expect(() => parsePackBody(conv)).toThrow(/layer 0 is conv2d, reserved for a later pack version/);
+    expect(() => parsePackBody(conv)).toThrow(/layer 0 has unknown kind 0x10 in a version-1 pack \(conv2d and parallel need version 2\)/);
+    const pool = bytes.slice();
+    pool[layerSectionStart(bytes) + 4] = 0x11;
+    expect(() => parsePackBody(pool)).toThrow(/layer 0 is max_pool2d, reserved for a later pack version/);
     expect(bytes.length).toBeGreaterThan(PACK_HEADER_SIZE);
   });
 
   it('refuses a network whose head does not fit the action space', () => {
     const source = fixtureSource();
     expect(() => packContentFor({ ...source, actionSpace: { type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 1 } } })).toThrow(FormatError);
-    expect(() => packContentFor({ ...source, sensorNames: ['SONAR'] })).toThrow(/sensor 'SONAR' is not one Raceline simulates/);
-    expect(() => packContentFor({ ...source, sensorNames: ['LIDAR'] })).toThrow(/sensor LIDAR gives 64 values, the network reads 22/);
+    expect(() => packContentFor({ ...source, sensorNames: ['SONAR'] })).toThrow(/car pack: sensors: unknown sensor "SONAR"/);
+    expect(() => packContentFor({ ...source, sensorNames: ['LIDAR'] })).toThrow(/sensors LIDAR give 64 values, the network reads 22/);
   });
 });
 

@@ -74,6 +74,18 @@ describe("DeepRacer's networks", () => {
     expect(sensorLayout('STEREO_CAMERAS').image).toEqual({ height: 120, width: 160, channels: 2 });
     expect(() => sensorLayout(['FRONT_FACING_CAMERA', 'STEREO_CAMERAS'])).toThrow(/one camera kind/);
     expect(() => sensorLayout(['LIDAR', 'SECTOR_LIDAR'])).toThrow(/at most one LiDAR/);
-    expect(() => sensorLayout(['TRACK_GEOMETRY', 'LIDAR'])).toThrow(/TRACK_GEOMETRY is used alone/);
+    expect(() => sensorLayout(['TRACK_GEOMETRY', 'FRONT_FACING_CAMERA'])).toThrow(/TRACK_GEOMETRY does not go with a camera/);
+    expect(() => sensorLayout(['TRACK_GEOMETRY', 'LIDAR', 'SECTOR_LIDAR'])).toThrow(/at most one LiDAR/);
+    // The list comes back in observation order: the road sensor, then the LiDAR.
+    expect(sensorLayout(['LIDAR', 'FRONT_FACING_CAMERA']).sensors).toEqual(['FRONT_FACING_CAMERA', 'LIDAR']);
+  });
+
+  it("Raceline's TRACK_GEOMETRY + LiDAR pair: one MLP on the geometry vector then the LiDAR vector", () => {
+    const layout = sensorLayout(['SECTOR_LIDAR', 'TRACK_GEOMETRY']);
+    expect(layout).toMatchObject({ sensors: ['TRACK_GEOMETRY', 'SECTOR_LIDAR'], geometry: true, lidar: 'SECTOR_LIDAR', image: null, vectorSize: 30, size: 30 });
+    expect(embedderFor(layout)).toBeNull();
+    const space = observationSpaceFor(['TRACK_GEOMETRY', 'LIDAR']);
+    expect(space.shape).toEqual([86]);
+    expect([space.low[0], space.high[21], space.low[22], space.high[85]]).toEqual([-5, 5, 0, 255]);
   });
 });

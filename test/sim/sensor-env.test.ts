@@ -69,6 +69,34 @@ describe('RacingVectorEnv with camera and LiDAR sensors', () => {
     expect(Array.from(plain.subarray(120 * 160))).toEqual(new Array(64).fill(1));
   });
 
+  it('TRACK_GEOMETRY + LIDAR: the geometry vector as alone, then the ranges, which see a box ahead', () => {
+    const track = shippedTrack('reinvent_base');
+    const make = (sensors: ('TRACK_GEOMETRY' | 'LIDAR')[], withBox: boolean) =>
+      new RacingVectorEnv({
+        track,
+        actionSpace: defaultActionSpace(),
+        reward,
+        numEnvs: 1,
+        sensors,
+        roundRobinAdvance: 0,
+        objects: withBox ? { obstacles: { count: 1, positions: [{ fraction: 0.7 / track.length, lane: 'inner' }] } } : undefined,
+      });
+    const geometryOnly = make(['TRACK_GEOMETRY'], true);
+    const paired = make(['TRACK_GEOMETRY', 'LIDAR'], true);
+    expect(paired.singleObservationSpace.shape).toEqual([86]);
+    let a = geometryOnly.reset({ seed: 1 }).observations;
+    let b = paired.reset({ seed: 1 }).observations;
+    for (let t = 0; t < 3; t++) {
+      expect(Array.from(b.subarray(0, 22))).toEqual(Array.from(a));
+      a = geometryOnly.step(Int32Array.from([4])).observations;
+      b = paired.step(Int32Array.from([4])).observations;
+    }
+    const ranges = Array.from(paired.reset({ seed: 1 }).observations.subarray(22));
+    expect(ranges).toHaveLength(64);
+    expect(Math.min(...ranges)).toBeLessThan(0.9);
+    expect(Array.from(make(['TRACK_GEOMETRY', 'LIDAR'], false).reset({ seed: 1 }).observations.subarray(22))).toEqual(new Array(64).fill(1));
+  });
+
   it('mount and steering randomisation: a seeded per-episode camera yaw/shift and steering trim, none when off', () => {
     const off = run(['FRONT_FACING_CAMERA'], 6);
     const dr: DomainRandomization = { brightness: 0, contrast: 0, noise: 0, mountYaw: 0.05, mountShift: 0.02, steeringOffset: 0.05, seed: 9 };

@@ -43,7 +43,7 @@ export async function loadModelPacks(store: RacelineStore, modelId: string): Pro
   const model = await store.getModel(modelId);
   if (!model) throw new Error('That model is no longer stored.');
   const weights = new Float32Array(await store.getModelWeights(modelId));
-  const source: PackSource = { spec: networkSpecForPack(model), weights, actionSpace: model.actionSpace, sensorNames: [model.sensor] };
+  const source: PackSource = { spec: networkSpecForPack(model), weights, actionSpace: model.actionSpace, sensorNames: [...model.modelMetadata.sensor] };
   const name = shortName(model.name);
   const [float32, int8] = await Promise.all([buildPack(source, { name }), buildPack(source, { name, weightType: 'int8' })]);
   return { model, packs: { float32, int8 } };
