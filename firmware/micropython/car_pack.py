@@ -63,7 +63,7 @@ def parse(data):
         raise PackError("not a car pack (magic is not RLPK)")
     version, wtype, _, body_len = struct.unpack_from("<BBHI", data, 4)
     if version != 1:
-        raise PackError("pack version %d is not supported" % version)
+        raise PackError("pack version %d is not supported (this runtime reads version 1: dense layers; camera packs need the Python runtime)" % version)
     if body_len + HASH_SIZE != len(data):
         raise PackError("pack length does not match its header")
     p = Pack()

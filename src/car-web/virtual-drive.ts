@@ -24,6 +24,8 @@ const NO_REWARD: RewardFunction = { language: 'javascript', evaluate: (batch) =>
 
 /** Most control steps one `advance` runs (a background tab's long frame must not stall the page). */
 const MAX_STEPS_PER_ADVANCE = 8;
+/** Wall time one `advance` may spend, ms (most of a 30 Hz frame). */
+const ADVANCE_BUDGET_MS = 25;
 /** Points kept in the trail. */
 const TRAIL_POINTS = 300;
 
@@ -121,11 +123,14 @@ export class VirtualDrive {
   }
 
   /**
-   * Runs the control steps due after `elapsedMs` of real time (at most MAX_STEPS_PER_ADVANCE).
+   * Runs the control steps due after `elapsedMs` of real time (at most MAX_STEPS_PER_ADVANCE), and
+   * stops early once `budgetMs` of wall time is spent, dropping the rest: a camera pack (tens of ms
+   * of inference a step on the page) then drives in slow motion instead of freezing the page.
    * @returns steps run.
    */
-  advance(elapsedMs: number): number {
+  advance(elapsedMs: number, budgetMs = ADVANCE_BUDGET_MS): number {
     this.due = Math.min(this.due + (Math.max(0, elapsedMs) * CONTROL_HZ) / 1000, MAX_STEPS_PER_ADVANCE);
+    const start = performance.now();
     let n = 0;
     while (this.due >= 1) {
       this.due -= 1;
@@ -134,6 +139,10 @@ export class VirtualDrive {
         break;
       }
       n++;
+      if (performance.now() - start > budgetMs) {
+        this.due = 0;
+        break;
+      }
     }
     return n;
   }

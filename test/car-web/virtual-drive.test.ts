@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { fixtureInput } from '../car/fixture';
 import { loadTrackData } from '../helpers/tracks';
 import { realClock, SimulatedClock } from '../../src/car/clock';
-import { VirtualCar } from '../../src/car/virtual-car';
+import { SIMULATOR_SENSORS, VirtualCar } from '../../src/car/virtual-car';
+import { buildPack } from '../../src/car/pack-build';
+import { actionSpace, networkFor } from '../car/embedder-nets';
+import type { SensorName } from '../../src/sim/observation';
 import { uploadPack } from '../../src/car/host';
 import { LINKS } from '../../src/car/stream';
 import { VirtualDrive } from '../../src/car-web/virtual-drive';
@@ -49,7 +52,7 @@ describe('the virtual car drives the track with the uploaded model', () => {
     expect(usPerStep).toBeLessThan(1e6 / CONTROL_HZ / 10); // µs: far below a control step's 67 ms
   });
 
-  it('advance() runs the steps real time calls for, at most 8 at once', async () => {
+  it('advance() runs the steps real time calls for, at most 8 at once and within its time budget', async () => {
     const { int8 } = await fixtureInput();
     const clock = new SimulatedClock();
     const car = new VirtualCar({ clock });
@@ -57,10 +60,26 @@ describe('the virtual car drives the track with the uploaded model', () => {
     const drive = new VirtualDrive(car, loadTrackData('reinvent_base'));
     expect(drive.advance(1000 / CONTROL_HZ - 1)).toBe(0);
     expect(drive.advance(2)).toBe(1);
-    expect(drive.advance(10_000)).toBe(8); // a long pause (background tab) does not make the car race
+    expect(drive.advance(10_000, Infinity)).toBe(8); // a long pause (background tab) does not make the car race
     expect(drive.steps).toBe(9);
+    expect(drive.advance(10_000, 0)).toBe(1); // past its wall-time budget it drops the rest (slow motion, not a frozen page)
+    expect(drive.advance(1000 / CONTROL_HZ - 1, Infinity)).toBe(0);
     expect(drive.speed).toBeGreaterThan(0);
     expect(car.measured.speed).toBe(drive.speed);
+  });
+
+  it('drives LiDAR and camera packs on the simulator\'s own sensors (the page\'s virtual car has them all)', async () => {
+    const clock = new SimulatedClock();
+    const car = new VirtualCar({ clock, sensors: [...SIMULATOR_SENSORS], slotCapacity: 32 << 20 });
+    for (const sensors of [['TRACK_GEOMETRY', 'LIDAR'], ['SECTOR_LIDAR'], ['FRONT_FACING_CAMERA']] as SensorName[][]) {
+      const { spec, weights } = networkFor(sensors, 2);
+      const pack = await buildPack({ spec, weights, actionSpace, sensorNames: sensors }, { weightType: 'int8' });
+      expect((await uploadPack({ clock, pack, connect: async () => car.connect() })).outcome, sensors.join('+')).toBe('switched');
+      const drive = new VirtualDrive(car, loadTrackData('reinvent_base'));
+      for (let i = 0; i < 3; i++) expect(drive.step()).toBe(true);
+      expect(drive.steps).toBe(3);
+      expect(car.device.activePack?.sensors.map((s) => s.name)).toEqual(sensors);
+    }
   });
 
   it('a new model switched in mid-drive takes over at once, from the start line', async () => {

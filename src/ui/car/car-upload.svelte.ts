@@ -7,7 +7,7 @@ import { realClock } from '../../car/clock';
 import { uploadPack, type UploadProgress, type UploadResult } from '../../car/host';
 import type { WeightType } from '../../car/pack';
 import type { Telemetry } from '../../car/protocol';
-import { VirtualCar } from '../../car/virtual-car';
+import { SIMULATOR_SENSORS, VirtualCar } from '../../car/virtual-car';
 import { detectTransports, requestBluetoothLink, requestSerialLink, virtualCarLink, type CarLink, type TransportKind, type TransportSupport } from '../../car-web/transports';
 import { openTelemetry, type TelemetryFeed } from '../../car-web/telemetry';
 import { VirtualDrive, type EpisodeEnd } from '../../car-web/virtual-drive';
@@ -29,9 +29,12 @@ const TELEMETRY_ANNOUNCE_MS = 3000;
 let store: RacelineStore | null = null;
 let virtualCar: VirtualCar | null = null;
 
-/** The page's one virtual car: its slots outlive the dialog, as a real car's do. */
+/** Bytes per slot of the page's virtual car: room for a float32 camera pack (DeepRacer's shallow CNN, about 23 MB). */
+const VIRTUAL_SLOT_BYTES = 32 * 1024 * 1024;
+
+/** The page's one virtual car (every simulator sensor, room for camera packs): its slots outlive the dialog, as a real car's do. */
 export function sharedVirtualCar(): VirtualCar {
-  virtualCar ??= new VirtualCar({ clock: realClock });
+  virtualCar ??= new VirtualCar({ clock: realClock, sensors: [...SIMULATOR_SENSORS], slotCapacity: VIRTUAL_SLOT_BYTES });
   return virtualCar;
 }
 

@@ -19,7 +19,7 @@ export interface ModelPacks {
 
 /**
  * The network spec of a saved model, checked as far as the pack builder needs.
- * @throws Error naming the model and what is wrong (another network type, a camera or LiDAR embedder).
+ * @throws Error naming the model and what is wrong (another network type, a damaged spec).
  */
 export function networkSpecForPack(model: Pick<ModelRecord, 'name' | 'networkSpec'>): NetworkSpec {
   const bad = (why: string) => new Error(`Model "${model.name}" cannot be put on a car: ${why}.`);
@@ -28,9 +28,6 @@ export function networkSpecForPack(model: Pick<ModelRecord, 'name' | 'networkSpe
     spec = restoreNetworkSpec(model.networkSpec);
   } catch (e) {
     throw bad((e as Error).message);
-  }
-  if (spec.embedder && (spec.embedder.image || spec.embedder.vectorDense.length > 0)) {
-    throw bad('car packs hold dense layers on a vector observation; camera and LiDAR embedders are not supported by pack version 1 yet');
   }
   return spec;
 }

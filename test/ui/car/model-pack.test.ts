@@ -27,14 +27,13 @@ describe('car packs of a stored model', () => {
     store.close();
   });
 
-  it('refuses networks a pack cannot hold, naming the model', () => {
+  it('refuses networks a pack cannot hold, naming the model, and takes camera and LiDAR networks', () => {
     const spec = fixtureSource().spec;
     expect(networkSpecForPack({ name: 'ok', networkSpec: spec })).toEqual(spec);
     expect(() => networkSpecForPack({ name: 'Old', networkSpec: { kind: 'mlp' } })).toThrow(/^Model "Old" cannot be put on a car: network: expected a spec of type 'raceline\/actor-critic-mlp'/);
     const camera = { ...spec, version: 2, observationSize: 120 * 160, embedder: { image: { height: 120, width: 160, channels: 1, convs: [{ filters: 32, kernel: 8, stride: 4 }], dense: [] }, vectorSize: 0, vectorDense: [] } };
-    expect(() => networkSpecForPack({ name: 'Cam', networkSpec: camera })).toThrow('Model "Cam" cannot be put on a car: car packs hold dense layers on a vector observation; camera and LiDAR embedders are not supported by pack version 1 yet.');
-    const lidar = { ...spec, version: 2, observationSize: 64, embedder: { image: null, vectorSize: 64, vectorDense: [256, 256] } };
-    expect(() => networkSpecForPack({ name: 'Lidar', networkSpec: lidar })).toThrow(/^Model "Lidar" cannot be put on a car: car packs hold dense layers/);
+    expect(networkSpecForPack({ name: 'Cam', networkSpec: camera }).embedder?.image?.convs).toHaveLength(1); // camera and LiDAR networks have packs now
+    expect(() => networkSpecForPack({ name: 'Bad', networkSpec: { ...camera, observationSize: 5 } })).toThrow(/^Model "Bad" cannot be put on a car: network: observationSize 5 does not match the embedder's inputs/);
   });
 
   it('cuts names for the pack (60 bytes of UTF-8, whole characters) and for files', () => {
