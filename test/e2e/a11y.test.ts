@@ -140,6 +140,9 @@ describe('accessibility (axe-core in real Chromium, built site)', () => {
     await page.getByTestId('action-map-action').selectOption('1');
     await expect.poll(() => analysis.locator('figcaption', { hasText: /Where the car chose action 1 \(steering -?\d+°, [\d.]+ m\/s\)/ }).count()).toBe(1);
     await scan('log analysis, action map');
+    await page.getByTestId('sector-view').click();
+    await expect.poll(() => page.getByTestId('sector-row').count()).toBe(10);
+    await scan('log analysis, sector times');
     await page.getByTestId('nav-debugger').click();
     await page.getByRole('region', { name: 'Reward debugger', exact: true }).waitFor({ timeout: 30_000 });
     await scan('reward debugger');
