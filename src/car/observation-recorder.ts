@@ -1,6 +1,6 @@
 /**
  * Recorded observations for checking a pack: the pack's own policy drives cars in the simulator
- * (`RacingVectorEnv`), sampling its actions as in training so the cars also visit the states a
+ * (`RacingVectorEnv`, with the pack's sensors), sampling its actions as in training so the cars also visit the states a
  * greedy lap never reaches (near the edges, mid-correction), and every observation is kept.
  * Used to measure int8-against-float32 agreement and to compare a car runtime's actions with the
  * browser's.
@@ -8,6 +8,7 @@
 import { RacingVectorEnv } from '../sim/racing-env';
 import { Rng } from '../sim/rng';
 import type { ActionSpace } from '../sim/action-space';
+import type { SensorName } from '../sim/observation';
 import type { Track } from '../track/track';
 import type { RewardFunction } from '../reward/reward-function';
 import { packObservationSize, type CarPack } from './pack';
@@ -40,6 +41,7 @@ export function recordObservations(o: RecordOptions): Float32Array {
     actionSpace: o.actionSpace,
     reward: NO_REWARD,
     numEnvs,
+    sensors: o.pack.sensors.map((x) => x.name as SensorName),
     autoreset: true,
     startFraction: 0,
     roundRobinAdvance: 1 / numEnvs,

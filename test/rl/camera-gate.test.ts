@@ -7,6 +7,8 @@
  * (DeepRacer's evaluation from slightly perturbed starts). Measured with seed 1 on tfjs-wasm in Node: the end is
  * reached after 4 iterations (772 steps, about 2 minutes). From these starts a constant straight action reaches
  * the end as well, so the gate shows that the CNN learns from its images to go straight, not to steer back.
+ * The trained policy then becomes car packs (issue 9), and the int8 pack's actions are checked against the
+ * float32 pack's on recorded camera observations.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PpoTrainer } from '../../src/rl/ppo';
@@ -18,6 +20,10 @@ import { DEEPRACER_MIDDLEWARE, embedderFor } from '../../src/rl/embedder-spec';
 import { sensorLayout, type SensorName } from '../../src/sim/observation';
 import { evaluatePolicy, summarizeTrials } from '../../src/race/evaluate';
 import { shippedTrack } from '../helpers/tracks';
+import { buildPack } from '../../src/car/pack-build';
+import { parsePackBody } from '../../src/car/pack';
+import { packPolicyAct } from '../../src/car/pack-inference';
+import { recordObservations } from '../../src/car/observation-recorder';
 import { initTf } from '../helpers/tf';
 
 const SEED = 1;
@@ -53,6 +59,21 @@ describe('camera learning gate', () => {
       expect(after.completed, log.join('\n')).toBe(3);
       expect(trainer.globalStep).toBeLessThanOrEqual(MAX_STEPS);
       console.log(log.join('\n'));
+
+      // The trained camera policy as car packs (issue 9): the int8 pack's greedy actions against the float32
+      // pack's on camera observations recorded by driving the float32 pack's sampled policy.
+      const source = { spec: trainer.policy.network.spec, weights: await trainer.policy.network.getFlatWeights(), actionSpace, sensorNames: sensors };
+      const float32 = parsePackBody(await buildPack(source));
+      const int8 = parsePackBody(await buildPack(source, { weightType: 'int8' }));
+      const n = 200;
+      const obs = recordObservations({ track, actionSpace, pack: float32, count: n, seed: 2, numEnvs: 4 });
+      let same = 0;
+      for (let i = 0; i < n; i++) {
+        const o = obs.subarray(i * 19_200, (i + 1) * 19_200);
+        if (packPolicyAct(int8, o).index === packPolicyAct(float32, o).index) same++;
+      }
+      console.log(`camera packs: int8 ${int8.byteLength} bytes, float32 ${float32.byteLength} bytes; int8 chose the float32 action on ${same} of ${n} recorded camera observations`);
+      expect(same / n).toBeGreaterThanOrEqual(0.95);
     },
     900_000,
   );
