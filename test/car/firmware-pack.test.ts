@@ -50,4 +50,37 @@ describe('the Python runtime runs camera and LiDAR packs', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!hasNumpy)(`turns real camera frames and LiDAR sweeps into the simulator's sensor values${hasNumpy ? '' : ' [skipped: python3 with numpy is missing]'}`, () => {
+    const script = `
+import json, math
+import numpy as np
+from raceline_car import sensors as s, hardware as h
+frame = np.zeros((480, 640, 3), np.uint8); frame[240:, :, :] = (200, 100, 50)  # road colour below the middle
+cam = s.camera_observation(frame).reshape(120, 160)
+angles = np.linspace(-math.pi, math.pi, 720, endpoint=False); ranges = np.full(720, 5.0)
+ranges[(np.abs(angles) < math.radians(4))] = 0.3  # a box straight ahead, 0.3 m away
+print(json.dumps({
+  'cam': [cam.size, cam[0, 0], cam[119, 159], round(0.299 * 200 + 0.587 * 100 + 0.114 * 50)],
+  'stereo': int(s.stereo_observation(frame, frame).size),
+  'lidar': s.lidar_observation(angles, ranges).tolist(),
+  'sector': s.sector_lidar_observation(angles, ranges).tolist(),
+  'discretized': s.discretized_sector_lidar_observation(angles, ranges).tolist(),
+  'unconnected': h.read_observation([('LIDAR', 64)]),
+}))
+`;
+    const run = spawnSync('python3', ['-c', script], { cwd: join(REPO, 'firmware/python'), encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const r = JSON.parse(run.stdout);
+    expect(r.cam.slice(0, 3)).toEqual([19_200, 0, r.cam[3]]);
+    expect(r.stereo).toBe(38_400);
+    // 64 rays from −150° to +150°: the box covers the middle rays (31 and 32 straddle 0°), the rest see nothing (1 m).
+    expect(r.lidar).toHaveLength(64);
+    expect(r.lidar.map((v: number, i: number) => (v < 1 ? i : -1)).filter((i: number) => i >= 0)).toEqual([31, 32]);
+    expect(Math.min(...r.lidar)).toBeCloseTo(0.3, 9);
+    expect(r.sector).toEqual([0, 0, 0, 1, 1, 0, 0, 0]);
+    expect(r.discretized.slice(24, 32)).toEqual([0, 1, 1, 1, 1, 1, 1, 1]); // 0.3 m: within 0.5 m and beyond
+    expect(r.discretized.slice(0, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(r.unconnected).toBeNull(); // no LiDAR connected: the car does not drive
+  });
 });

@@ -83,7 +83,7 @@ def main() -> None:
     p.add_argument("--baud", type=int, default=115200)
     p.add_argument("--sensor", type=parse_sensor, action="append", help="a sensor the car has, NAME:SIZE (default TRACK_GEOMETRY:22)")
     p.add_argument("--max-frame", type=int, default=1024, help="largest frame accepted, bytes")
-    p.add_argument("--capacity", type=int, default=1 << 20, help="bytes per model slot")
+    p.add_argument("--capacity", type=int, default=32 << 20, help="bytes per model slot (default 32 MiB: room for a float32 camera pack)")
     p.add_argument("--drive", action="store_true", help=f"run the control loop at {CONTROL_HZ} Hz (sensors -> model -> motors)")
     p.add_argument("--no-fsync", action="store_true", help="skip fsync (faster on SD cards; a power cut may then lose the last chunks)")
     a = p.parse_args()

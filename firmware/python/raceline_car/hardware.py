@@ -11,20 +11,49 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
+from . import sensors as convert
+
 
 def read_camera():
-    """One camera frame as a numpy array [height, width, channels] uint8 (e.g. picamera2's capture_array())."""
+    """One camera frame as a numpy array [height, width, 3] RGB uint8 (e.g. picamera2's capture_array())."""
     raise NotImplementedError("read_camera: connect your camera here (picamera2 or OpenCV)")
 
 
-def read_lidar() -> List[float]:
-    """One LiDAR sweep: ranges in metres, evenly spaced over the sensor's field of view (e.g. an RPLIDAR A1 via its serial driver)."""
+def read_stereo():
+    """Two frames (left, right) of the stereo camera, each as ``read_camera`` returns one."""
+    raise NotImplementedError("read_stereo: connect your stereo camera here")
+
+
+def read_lidar() -> Tuple[Sequence[float], Sequence[float]]:
+    """One LiDAR sweep: (angles in radians, 0 straight ahead and positive to the left; ranges in metres),
+    e.g. from an RPLIDAR A1 via its serial driver."""
     raise NotImplementedError("read_lidar: connect your LiDAR here")
 
 
 def read_observation(sensors: Sequence[Tuple[str, int]]) -> Optional[List[float]]:
-    """The model's observation: each sensor's values in pack order, or None when the car cannot provide them (no driving)."""
-    return None
+    """The model's observation: each sensor's values in pack order, converted to the simulator's form
+    (``sensors.py``), or None when the car cannot provide one of them (its adapter is not connected, or
+    TRACK_GEOMETRY, which only the simulator has): then the car does not drive."""
+    readers = {
+        "FRONT_FACING_CAMERA": lambda: convert.camera_observation(read_camera()),
+        "STEREO_CAMERAS": lambda: convert.stereo_observation(*read_stereo()),
+        "LIDAR": lambda: convert.lidar_observation(*read_lidar()),
+        "SECTOR_LIDAR": lambda: convert.sector_lidar_observation(*read_lidar()),
+        "DISCRETIZED_SECTOR_LIDAR": lambda: convert.discretized_sector_lidar_observation(*read_lidar()),
+    }
+    values: List[float] = []
+    for name, size in sensors:
+        reader = readers.get(name)
+        if reader is None:
+            return None
+        try:
+            part = reader()
+        except NotImplementedError:
+            return None
+        if len(part) != size:
+            raise ValueError(f"sensor {name}: {len(part)} values, the model reads {size}")
+        values.extend(float(v) for v in part)
+    return values
 
 
 def set_motors(steering_deg: float, speed_mps: float) -> None:
