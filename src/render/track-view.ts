@@ -10,6 +10,7 @@
 import { Application, Container, Graphics, GraphicsContext } from 'pixi.js';
 import { CAR } from '../sim/car';
 import type { TrackData } from '../track/track-data';
+import { OBJECT_VIEW_KIND, OBJECT_VIEW_STRIDE } from '../sim/objects';
 import {
   dashSegments,
   fitTransform,
@@ -234,16 +235,16 @@ export class TrackView {
    */
   setObjects(objects: Float32Array): void {
     if (this.destroyed) return;
-    if (objects.length % 6 !== 0) throw new Error(`TrackView.setObjects: objects must hold [x, y, heading, length, width, kind] each; got length ${objects.length}`);
+    if (objects.length % OBJECT_VIEW_STRIDE !== 0) throw new Error(`TrackView.setObjects: objects must hold [x, y, heading, length, width, kind] each; got length ${objects.length}`);
     const g = this.objectsG.clear();
-    for (let k = 0; k < objects.length; k += 6) {
-      const [x, y, h, l, w, kind] = objects.subarray(k, k + 6);
+    for (let k = 0; k < objects.length; k += OBJECT_VIEW_STRIDE) {
+      const [x, y, h, l, w, kind] = objects.subarray(k, k + OBJECT_VIEW_STRIDE);
       const c = Math.cos(h);
       const s = Math.sin(h);
       const corner = (a: number, b: number): [number, number] => [x + a * c - b * s, y + a * s + b * c];
       const pts = [corner(l / 2, w / 2), corner(l / 2, -w / 2), corner(-l / 2, -w / 2), corner(-l / 2, w / 2)].flat();
-      g.poly(pts, true).fill(kind === 0 ? 0xd9a55b : 0x333a44).stroke({ width: this.width(0.015, 1), color: 0x111111 });
-      if (kind !== 0) g.poly([...corner(l / 2, w / 3), ...corner(l / 2 - 0.08, 0), ...corner(l / 2, -w / 3)], true).fill(0xe53935);
+      g.poly(pts, true).fill(kind === OBJECT_VIEW_KIND.object ? 0xd9a55b : 0x333a44).stroke({ width: this.width(0.015, 1), color: 0x111111 });
+      if (kind !== OBJECT_VIEW_KIND.object) g.poly([...corner(l / 2, w / 3), ...corner(l / 2 - 0.08, 0), ...corner(l / 2, -w / 3)], true).fill(0xe53935);
     }
     this.scheduleRender();
   }

@@ -21,6 +21,13 @@ import type { Rng } from './rng';
 /** What an object is: a static box, a bot car, or another racer (head-to-head against models). */
 export type ObjectKind = 'object' | 'bot' | 'car';
 
+/**
+ * Objects as the track view draws them (`TrackView.setObjects`): OBJECT_VIEW_STRIDE floats each,
+ * x, y (m), heading (rad), length, width (m), kind code.
+ */
+export const OBJECT_VIEW_STRIDE = 6;
+export const OBJECT_VIEW_KIND: Readonly<Record<ObjectKind, number>> = Object.freeze({ object: 0, bot: 1, car: 2 });
+
 /** A rectangle centred on an object's origin: `length` along its heading, `width` across, m. */
 export interface Footprint {
   length: number;

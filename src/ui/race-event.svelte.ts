@@ -18,6 +18,7 @@ import { packageFromModel } from '../store/package-mapping';
 import type { GarageEntry } from '../store/repository';
 import { LogStore } from '../store/log-store';
 import { DEFAULT_TRACK, shippedTrack } from './tracks';
+import { BOT_CAR_FOOTPRINT, OBJECT_VIEW_KIND } from '../sim/objects';
 
 /** One entry of the event. */
 export interface RaceEntry {
@@ -317,9 +318,9 @@ export class RaceEventState {
       }
       this.replayTrail = trail;
       const objects: number[] = [];
-      for (let b = 0; b < boxes.length; b += 5) objects.push(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3], boxes[b + 4], 0);
+      for (let b = 0; b < boxes.length; b += 5) objects.push(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3], boxes[b + 4], OBJECT_VIEW_KIND.object);
       const j = Math.min(k, bots.length / (3 * Math.max(1, nBots)) - 1);
-      for (let b = 0; b < nBots && j >= 0; b++) objects.push(bots[(j * nBots + b) * 3], bots[(j * nBots + b) * 3 + 1], bots[(j * nBots + b) * 3 + 2], 0.32352, 0.1961, 1);
+      for (let b = 0; b < nBots && j >= 0; b++) objects.push(bots[(j * nBots + b) * 3], bots[(j * nBots + b) * 3 + 1], bots[(j * nBots + b) * 3 + 2], BOT_CAR_FOOTPRINT.length, BOT_CAR_FOOTPRINT.width, OBJECT_VIEW_KIND.bot);
       this.replayObjects = Float32Array.from(objects);
       if (k < steps - 1) this.frame = requestAnimationFrame(frame);
       else this.replaying = null;

@@ -9,7 +9,7 @@
 import * as Comlink from 'comlink';
 import { Track } from '../track/track';
 import { RacingVectorEnv } from '../sim/racing-env';
-import type { ObjectKind } from '../sim/objects';
+import { OBJECT_VIEW_KIND, OBJECT_VIEW_STRIDE } from '../sim/objects';
 import type { ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
 import { Rng } from '../sim/rng';
 import { spaceSize } from '../sim/spaces';
@@ -39,14 +39,13 @@ const SENSOR_HZ = 4;
 type PoseSink = (workerIndex: number, poses: Float32Array, objects: Float32Array | null) => void;
 
 /** KIND codes of `TrackView.setObjects`. */
-const OBJECT_KIND: Record<ObjectKind, number> = { object: 0, bot: 1, car: 2 };
 
 /** The objects car 0 meets, as `TrackView.setObjects` draws them: [m * 6] x, y, heading, length, width, kind. */
 function objectView(env: RacingVectorEnv): Float32Array | null {
   const objects = env.objectPoses(0);
   if (objects.length === 0) return null;
-  const out = new Float32Array(objects.length * 6);
-  objects.forEach((o, k) => out.set([o.x, o.y, o.heading, o.length, o.width, OBJECT_KIND[o.kind]], k * 6));
+  const out = new Float32Array(objects.length * OBJECT_VIEW_STRIDE);
+  objects.forEach((o, k) => out.set([o.x, o.y, o.heading, o.length, o.width, OBJECT_VIEW_KIND[o.kind]], k * OBJECT_VIEW_STRIDE));
   return out;
 }
 /** Receives a copy of car 0's observation, [observationSize] float32. */
