@@ -7,6 +7,7 @@
 import { generateDiscreteActionSpace, validateActionSpace, type ActionSpace } from '../sim/action-space';
 import { defaultPpoConfig, resolvePpoConfig, type PpoConfig } from '../rl/config';
 import { REWARD_TEMPLATES } from '../reward/examples';
+import { CAMERA_SENSORS, LIDAR_SENSORS, sensorLayout, type SensorName } from '../sim/observation';
 import {
   CHECK_KINDS,
   LESSON_LEVELS,
@@ -22,7 +23,7 @@ import {
 
 const FRONT_KEYS = ['id', 'title', 'level', 'minutes', 'prerequisites'] as const;
 const SETUP_KEYS = ['track', 'reward-template', 'actions', 'hyperparameters', 'sensors', 'max-minutes'] as const;
-const SENSOR_NAMES = ['FRONT_FACING_CAMERA', 'STEREO_CAMERAS', 'LIDAR', 'SECTOR_LIDAR'];
+const SENSOR_NAMES: readonly string[] = ['TRACK_GEOMETRY', ...CAMERA_SENSORS, ...LIDAR_SENSORS];
 
 /** A step while it is being read: its lines and where they started. */
 interface RawStep {
@@ -128,6 +129,11 @@ function parseSetup(body: string[], firstLine: number, fail: (line: number, mess
     else if (key === 'sensors') {
       const names = value.split(',').map((s) => s.trim()).filter(Boolean);
       for (const n of names) if (!SENSOR_NAMES.includes(n)) fail(line, `unknown sensor '${n}' (known: ${SENSOR_NAMES.join(', ')})`);
+      try {
+        sensorLayout(names as SensorName[]);
+      } catch (e) {
+        fail(line, (e as Error).message);
+      }
       setup.sensors = names;
     } else {
       const n = Number(value);
