@@ -6,8 +6,7 @@
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openBrowser, type BrowserSession } from './browser';
-import { openStudio } from './studio-helpers';
-import { waitForStatus } from './garage-helpers';
+import { openStudio, trainObjectAvoidanceModel } from './studio-helpers';
 
 describe('upload a LiDAR model to the virtual car (real Chromium, built site)', () => {
   const baseUrl = inject('baseUrl');
@@ -20,18 +19,7 @@ describe('upload a LiDAR model to the virtual car (real Chromium, built site)', 
     session = await openBrowser();
     const { page } = session;
     await openStudio(page, baseUrl);
-    await page.getByRole('tab', { name: 'Sensors' }).click();
-    await page.getByRole('radio', { name: /^LiDAR 64 rays/ }).check();
-    await page.getByRole('tab', { name: 'Track' }).click();
-    await page.getByRole('radio', { name: 'Object avoidance' }).check();
-    await page.getByRole('tab', { name: 'Hyperparameters' }).click();
-    await page.getByLabel(/Stop when the car laps/).uncheck();
-    await page.getByLabel('Model name').fill('LiDAR car');
-    await page.getByTestId('train').click();
-    await waitForStatus(page, /running/);
-    await expect.poll(() => page.getByTestId('iteration-summary').textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/Iteration ([6-9]|\d\d)/);
-    await page.getByTestId('stop').click();
-    await waitForStatus(page, /stopped/);
+    await trainObjectAvoidanceModel(page, 'LiDAR car');
 
     await page.getByTestId('upload-to-car').first().click();
     const dialog = page.getByTestId('car-upload');

@@ -5,8 +5,7 @@
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openBrowser, type BrowserSession } from './browser';
-import { openStudio } from './studio-helpers';
-import { waitForStatus } from './garage-helpers';
+import { openStudio, trainObjectAvoidanceModel } from './studio-helpers';
 
 describe('a newcomer trains for object avoidance, races two bots and reads the sector times (real Chromium)', () => {
   const baseUrl = inject('baseUrl');
@@ -20,23 +19,8 @@ describe('a newcomer trains for object avoidance, races two bots and reads the s
     const { page } = session;
     await openStudio(page, baseUrl);
 
-    // Sensors: the road from track geometry, boxes and cars from the LiDAR.
-    await page.getByRole('tab', { name: 'Sensors' }).click();
-    await page.getByRole('radio', { name: /^Track geometry/ }).check();
-    await page.getByRole('radio', { name: /^LiDAR 64 rays/ }).check();
-    expect(await page.getByTestId('sensor-summary').textContent()).toMatch(/TRACK_GEOMETRY, LIDAR · MLP on 86 numbers/);
-    await page.getByRole('tab', { name: 'Track' }).click();
-    await page.getByRole('radio', { name: 'Object avoidance' }).check();
-    await page.getByRole('spinbutton', { name: 'Boxes' }).fill('3');
-    await page.getByRole('tab', { name: 'Hyperparameters' }).click();
-    await page.getByLabel(/Stop when the car laps/).uncheck();
-    await page.getByLabel('Model name').fill('Newcomer');
-    await page.getByTestId('train').click();
-    await waitForStatus(page, /running/);
-    // Train for a few policy updates, then stop: the studio keeps the model.
-    await expect.poll(() => page.getByTestId('iteration-summary').textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/Iteration ([6-9]|\d\d)/);
-    await page.getByTestId('stop').click();
-    await waitForStatus(page, /stopped/);
+    // Sensors: the road from track geometry, boxes and cars from the LiDAR; 3 boxes; a few policy updates, then Stop.
+    await trainObjectAvoidanceModel(page, 'Newcomer');
     await expect.poll(() => page.getByTestId('model-item').count(), { timeout: 30_000 }).toBe(1);
 
     // The race page: head to head against two bot cars, the saved model as the one entry.

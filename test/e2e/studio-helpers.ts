@@ -46,3 +46,28 @@ export async function evaluationLapTimes(page: Page): Promise<string[]> {
   await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
   return page.getByTestId('lap-time').allTextContents();
 }
+
+/**
+ * Trains a model for object avoidance with Raceline's fast sensors (track geometry + a 64-ray LiDAR, 3 boxes on
+ * the track) for `iterations` policy updates, then stops: the studio keeps it under `name`.
+ */
+export async function trainObjectAvoidanceModel(page: Page, name: string, iterations = 6): Promise<void> {
+  await page.getByRole('tab', { name: 'Sensors' }).click();
+  await page.getByRole('radio', { name: /^Track geometry/ }).check();
+  await page.getByRole('radio', { name: /^LiDAR 64 rays/ }).check();
+  await expect.poll(() => page.getByTestId('sensor-summary').textContent()).toMatch(/TRACK_GEOMETRY, LIDAR · MLP on 86 numbers/);
+  await page.getByRole('tab', { name: 'Track' }).click();
+  await page.getByRole('radio', { name: 'Object avoidance' }).check();
+  await page.getByRole('spinbutton', { name: 'Boxes' }).fill('3');
+  await page.getByRole('tab', { name: 'Hyperparameters' }).click();
+  await page.getByLabel(/Stop when the car laps/).uncheck();
+  await page.getByLabel('Model name').fill(name);
+  await page.getByTestId('train').click();
+  const status = page.getByTestId('status');
+  await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/running/);
+  const done = new RegExp(`Iteration (${Array.from({ length: 10 - iterations }, (_, k) => iterations + k).join('|')}|\\d\\d)\\b`);
+  await expect.poll(() => page.getByTestId('iteration-summary').textContent(), { timeout: 240_000, interval: 1000 }).toMatch(done);
+  await page.getByTestId('stop').click();
+  await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/stopped/);
+}
+
