@@ -51,6 +51,8 @@ export const LINKS = {
   ble20: { name: 'BLE 20-byte writes, 1 per 7.5 ms connection event', maxWriteSize: 20, perWriteMs: 7.5, bytesPerSecond: Infinity, latencyMs: 7.5 },
   /** BLE after an MTU exchange to 247, one 244-byte write per 15 ms connection event: 16,267 bytes/s. */
   ble244: { name: 'BLE 244-byte writes, 1 per 15 ms connection event', maxWriteSize: 244, perWriteMs: 15, bytesPerSecond: Infinity, latencyMs: 15 },
+  /** USB CDC serial at full speed (a Pi-class car as a USB gadget): about 1 MB/s, 1 ms latency; camera packs in seconds. */
+  usbFullSpeed: { name: 'USB full speed, about 1 MB/s', maxWriteSize: 4096, perWriteMs: 0, bytesPerSecond: 1_000_000, latencyMs: 1 },
   /** No delay at all (unit tests). */
   instant: { name: 'instant', maxWriteSize: 4096, perWriteMs: 0, bytesPerSecond: Infinity, latencyMs: 0 },
 } as const satisfies Record<string, LinkModel>;

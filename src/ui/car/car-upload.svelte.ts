@@ -18,6 +18,7 @@ import { RacelineDb } from '../../store/db';
 import type { ModelRecord } from '../../store/records';
 import { shippedTrack } from '../tracks';
 import { fileStem, loadModelPacks, onnxOfPack } from './model-pack';
+import { LINKS } from '../../car/stream';
 
 export type CarUploadStatus = 'loading' | 'ready' | 'choosing' | 'uploading' | 'done' | 'failed';
 
@@ -29,6 +30,8 @@ const TELEMETRY_ANNOUNCE_MS = 3000;
 let store: RacelineStore | null = null;
 let virtualCar: VirtualCar | null = null;
 
+/** Packs larger than this (camera models) default to the virtual car's USB link and int8 weights. */
+const LARGE_PACK_BYTES = 1_000_000;
 /** Bytes per slot of the page's virtual car: room for a float32 camera pack (DeepRacer's shallow CNN, about 23 MB). */
 const VIRTUAL_SLOT_BYTES = 32 * 1024 * 1024;
 
@@ -42,6 +45,8 @@ export class CarUploadSession {
   readonly support: TransportSupport;
   status = $state<CarUploadStatus>('loading');
   target = $state<TransportKind>('virtual');
+  /** The link the virtual car simulates: a 115200-baud serial car, or a Pi-class car on USB (camera packs take seconds, not minutes). */
+  virtualLink = $state<'serial115200' | 'usbFullSpeed'>('serial115200');
   weightType = $state<WeightType>('float32');
   /** Pack sizes in bytes, once loaded. */
   sizes = $state.raw<Record<WeightType, number> | null>(null);
@@ -93,6 +98,11 @@ export class CarUploadSession {
       this.model = model;
       this.packs = packs;
       this.sizes = { float32: packs.float32.length, int8: packs.int8.length };
+      // A camera pack would take minutes over the simulated serial link: simulate a Pi-class car on USB instead.
+      if (packs.int8.length > LARGE_PACK_BYTES) {
+        this.virtualLink = 'usbFullSpeed';
+        this.weightType = 'int8';
+      }
       this.track = model.trackData ?? shippedTrack(model.track);
       this.status = 'ready';
     } catch (e) {
@@ -146,7 +156,7 @@ export class CarUploadSession {
   }
 
   private async chooseLink(): Promise<CarLink> {
-    if (this.target === 'virtual') return virtualCarLink(sharedVirtualCar());
+    if (this.target === 'virtual') return virtualCarLink(sharedVirtualCar(), LINKS[this.virtualLink]);
     if (this.target === 'serial') {
       if (!this.nav?.serial) throw new Error('This browser has no Web Serial.');
       return requestSerialLink(this.nav.serial);
