@@ -24,6 +24,9 @@ describe('storage quota (real Chromium quota, built site)', () => {
     session = await openBrowser();
     const { page, context } = session;
     await openStudio(page, baseUrl);
+    // The service worker's precache (Pyodide included) is written in the background after the first visit; let it
+    // finish, or it keeps growing the usage after the quota is set and eats the headroom meant for the models.
+    await page.getByTestId('offline-note').getByText('Ready to work offline').waitFor({ timeout: 180_000 });
     // A real quota: Chromium's DevTools protocol sets this origin's quota just above what it uses now.
     const origin = new URL(baseUrl).origin;
     const cdp = await context.newCDPSession(page);
