@@ -11,7 +11,7 @@
 import { paramLayout, type NetworkSpec } from '../rl/network-spec';
 import { convShapes } from '../rl/embedder-spec';
 import type { ActionSpace } from '../sim/action-space';
-import { LIDAR_SIZES, observationSpaceFor, sensorLayout, TRACK_GEOMETRY_SIZE, type LidarSensorName, type SensorName } from '../sim/observation';
+import { observationSpaceFor, sensorLayout, sensorSize, type SensorName } from '../sim/observation';
 import { FormatError } from './byte-io';
 import { writePack, type CarPackContent, type PackLayer, type PackTensor, type PreprocessStep, type SensorSpec, type WeightType } from './pack';
 
@@ -81,10 +81,7 @@ export function observationSpecFor(sensorNames: string[], observationSize: numbe
     throw new FormatError(`car pack: ${(e as Error).message}`);
   }
   if (layout.size !== observationSize) throw new FormatError(`car pack: sensors ${layout.sensors.join(', ')} give ${layout.size} values, the network reads ${observationSize}`);
-  const sensors: SensorSpec[] = layout.sensors.map((name) => ({
-    name,
-    size: name === 'TRACK_GEOMETRY' ? TRACK_GEOMETRY_SIZE : layout.image && name === layout.camera ? layout.image.height * layout.image.width * layout.image.channels : LIDAR_SIZES[name as LidarSensorName],
-  }));
+  const sensors: SensorSpec[] = layout.sensors.map((name) => ({ name, size: sensorSize(name) }));
   const space = observationSpaceFor(layout.sensors);
   const low = space.low[0];
   const high = space.high[0];

@@ -13,19 +13,14 @@ import type { ConformanceTarget } from './conformance';
 import type { SensorSpec, WeightType } from './pack';
 import type { PackAction } from './pack-inference';
 import type { Rng } from '../sim/rng';
-import { LIDAR_SIZES, TRACK_GEOMETRY_SIZE } from '../sim/observation';
+import { CAMERA_SENSORS, LIDAR_SENSORS, sensorSize } from '../sim/observation';
 
 /**
  * Every sensor the simulator can feed a virtual car, with its size in values (a camera image is
  * 120 × 160 luma values a channel): what the page's virtual car reports in HELLO, so any saved
  * model can be tried on it.
  */
-export const SIMULATOR_SENSORS: readonly SensorSpec[] = [
-  { name: 'TRACK_GEOMETRY', size: TRACK_GEOMETRY_SIZE },
-  { name: 'FRONT_FACING_CAMERA', size: 120 * 160 },
-  { name: 'STEREO_CAMERAS', size: 120 * 160 * 2 },
-  ...Object.entries(LIDAR_SIZES).map(([name, size]) => ({ name, size })),
-];
+export const SIMULATOR_SENSORS: readonly SensorSpec[] = (['TRACK_GEOMETRY', ...CAMERA_SENSORS, ...LIDAR_SENSORS] as const).map((name) => ({ name, size: sensorSize(name) }));
 
 export interface VirtualCarOptions {
   clock: Clock;

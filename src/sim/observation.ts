@@ -51,6 +51,14 @@ export interface SensorLayout {
 /** Length of each LiDAR kind's vector (DISCRETIZED_SECTOR_LIDAR with DeepRacer's default 8 × 8). */
 export const LIDAR_SIZES: Record<LidarSensorName, number> = { LIDAR: 64, SECTOR_LIDAR: 8, DISCRETIZED_SECTOR_LIDAR: 64 };
 
+/** Number of observation values one sensor gives (a camera: 120 × 160 luma values a channel). */
+export function sensorSize(name: SensorName): number {
+  if (name === 'TRACK_GEOMETRY') return TRACK_GEOMETRY_SIZE;
+  if (name === 'FRONT_FACING_CAMERA') return 120 * 160;
+  if (name === 'STEREO_CAMERAS') return 120 * 160 * 2;
+  return LIDAR_SIZES[name];
+}
+
 /**
  * Checks a sensor list with DeepRacer's rules: one camera kind and at most one LiDAR kind (a LiDAR
  * alone is allowed too). Raceline adds TRACK_GEOMETRY, alone or with one LiDAR kind (no camera):
