@@ -98,7 +98,7 @@ export function limitLap(track: Track, options: LimitLapOptions = {}): LimitLap 
   // Coarse to fine: each level starts from the previous one's offsets, so the slow, long-wave part of the solution
   // is found on few stations and the fine levels only sharpen it (a multigrid-style continuation).
   let prev: Stations | null = null;
-  let alpha = new Float64Array(0);
+  let alpha: Float64Array = new Float64Array(0);
   let st: Stations | null = null;
   for (const h of [spacing * 8, spacing * 4, spacing * 2, spacing]) {
     st = stations(track, h, limits.halfWidth + limits.margin);
