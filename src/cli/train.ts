@@ -25,6 +25,8 @@ import type { SceneConfig } from '../sim/scene';
 import { sensorLayout, type SensorLayout, type SensorName } from '../sim/observation';
 import { CAMERA_NETWORKS, DEEPRACER_MIDDLEWARE, embedderFor, type CameraNetworkName } from '../rl/embedder-spec';
 import { networkNameOf } from '../rl/model-metadata';
+import { limitLap } from '../race/limit-lap';
+import { presetById, presetReward, type TrainingPreset } from '../race/presets';
 
 /** The sensor list and camera network from the flags. @throws Error naming the rule a list breaks or an unknown network. */
 function sensorsFrom(args: Args): { layout: SensorLayout; network: CameraNetworkName } {
@@ -36,6 +38,8 @@ function sensorsFrom(args: Args): { layout: SensorLayout; network: CameraNetwork
 
 const HELP = `usage: npm run train -- [flags]
   --track NAME|FILE.npy   shipped track name or DeepRacer route file (default reinvent_base)
+  --preset race           the racing setup: actions up to 4 m/s (discrete 5 x 3, or continuous with
+                          --action-space continuous) and the race reward; other flags still override it
   --reward FILE.py|FILE.js reward_function(params) in Python or JavaScript (default: follow the centre line)
   --minutes N             maximum training time (default 5)
   --stop-on-lap           evaluate between iterations, stop when 3 of 3 trials complete a lap
@@ -57,8 +61,11 @@ const HELP = `usage: npm run train -- [flags]
 /** Progress a training iteration must reach before --stop-on-lap spends time evaluating. */
 const EVAL_GATE_PROGRESS = 50;
 
-function actionSpaceFrom(args: Args): ActionSpace {
+function actionSpaceFrom(args: Args, preset: TrainingPreset | null): ActionSpace {
   const kind = String(args.actionSpace ?? 'default');
+  if (preset && (kind === 'default' || kind === 'continuous') && args.maxSpeed === undefined && args.speedLevels === undefined) {
+    return preset.actionSpaces[kind === 'continuous' ? 'continuous' : 'discrete'];
+  }
   if (kind === 'continuous') {
     return validateActionSpace({ type: 'continuous', steering_angle: { low: -30, high: 30 }, speed: { low: 0.5, high: 2 } });
   }
@@ -117,11 +124,13 @@ async function main(): Promise<void> {
   };
   const trackName = String(args.track ?? 'reinvent_base');
   const track = loadTrack(trackName);
+  const preset = args.preset === undefined ? null : presetById(String(args.preset));
   const rewardPath = args.reward === undefined ? null : String(args.reward);
-  const rewardCode = rewardPath ? readFileSync(rewardPath, 'utf8') : DEFAULT_JS_REWARD.code;
+  const builtInReward = preset ? presetReward(preset, 'javascript') : DEFAULT_JS_REWARD;
+  const rewardCode = rewardPath ? readFileSync(rewardPath, 'utf8') : builtInReward.code;
   const rewardLanguage = rewardPath ? languageOfFile(rewardPath) : 'javascript';
   const reward = await compileRewardFunction({ code: rewardCode, language: rewardLanguage }, { onPrint: (line) => log(`print: ${line}`) });
-  const actionSpace = actionSpaceFrom(args);
+  const actionSpace = actionSpaceFrom(args, preset);
   const { layout, network } = sensorsFrom(args);
   const sensors = layout.sensors;
   const embedder = embedderFor(layout, network);
@@ -134,7 +143,7 @@ async function main(): Promise<void> {
   const backend = await selectBackend({ preferred: ['wasm', 'cpu'], measure: false });
   log(`backend ${backend.name} (${backend.reason})`);
   log(`track ${track.displayName} (${track.name}, ${track.length.toFixed(2)} m), ${config.numEnvs} cars, seed ${config.seed}, ` +
-    `${actionSpace.type} actions, sensors ${sensors.join('+')}, reward ${rewardPath ?? DEFAULT_JS_REWARD.id}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
+    `${actionSpace.type} actions, sensors ${sensors.join('+')}, reward ${rewardPath ?? builtInReward.id}${preset ? `, preset ${preset.id}` : ''}, ${minutes} min max${stopOnLap ? ', stop on lap' : ''}`);
 
   const objects = sceneFrom(args);
   const env = new RacingVectorEnv({ track, actionSpace, reward, numEnvs: config.numEnvs, objects, sensors });
@@ -182,6 +191,8 @@ async function main(): Promise<void> {
     traces.forEach((csv, i) => writeFileSync(join(out, 'logs', 'training', `${i}-iteration.csv`), csv));
   }
   const summary = summarizeTrials(trials);
+  const limitS = track.loop ? limitLap(track).lapTimeS : null;
+  const laps = trials.map((r) => r.lapTimeS).filter((t): t is number => t !== null);
   console.log(
     JSON.stringify({
       track: track.name,
@@ -190,6 +201,9 @@ async function main(): Promise<void> {
       trials: trials.map((r) => ({ progress: r.progress, lapTimeS: r.lapTimeS, status: r.status, steps: r.steps })),
       completedLaps: summary.completed,
       meanLapTimeS: summary.meanLapTimeS,
+      bestLapTimeS: laps.length > 0 ? Math.min(...laps) : null,
+      limitLapTimeS: limitS,
+      meanRatioToLimit: limitS && summary.meanLapTimeS ? summary.meanLapTimeS / limitS : null,
       stoppedOnLap,
       trainSeconds: Math.round(trainSeconds * 10) / 10,
       envSteps: trainer.globalStep,

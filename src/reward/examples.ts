@@ -152,6 +152,37 @@ const preventZigZagPy = `def reward_function(params):
     return float(reward)
 `;
 
+/**
+ * Raceline's race reward (the racing setup, race/presets.ts): paid for speed while every wheel is on the road, plus a
+ * bonus on finishing a lap that grows as the lap gets shorter, so the fastest lap earns the most. It only reads
+ * DeepRacer's params, so it pastes into DeepRacer unchanged.
+ */
+const raceJs = `function reward_function(params) {
+  // Race: go fast on the road, and finish the lap in as few steps as possible.
+  if (params.is_offtrack || !params.all_wheels_on_track) return 1e-3;
+  // Speed cubed: at 4 m/s a step pays 1, at 2 m/s only 0.125, so slow driving pays little.
+  let reward = Math.pow(params.speed / 4, 3);
+  // A finished lap pays 10000 / steps: 125 for a lap in 80 steps (5.3 s), 62.5 for one in 160 steps.
+  if (params.progress >= 100) reward += 10000 / params.steps;
+  return reward;
+}
+`;
+
+const racePy = `def reward_function(params):
+    # Race: go fast on the road, and finish the lap in as few steps as possible.
+    if params['is_offtrack'] or not params['all_wheels_on_track']:
+        return 1e-3
+    # Speed cubed: at 4 m/s a step pays 1, at 2 m/s only 0.125, so slow driving pays little.
+    reward = (params['speed'] / 4.0) ** 3
+    # A finished lap pays 10000 / steps: 125 for a lap in 80 steps (5.3 s), 62.5 for one in 160 steps.
+    if params['progress'] >= 100:
+        reward += 10000.0 / params['steps']
+    return float(reward)
+`;
+
+const RACE_TITLE = 'Race: fast laps';
+const RACE_DESCRIPTION = 'Pays speed cubed on the road and a bonus for a finished lap that grows as the lap gets shorter (the racing setup).';
+
 /** The templates: the three examples in Python first (default first), then in JavaScript. */
 export const REWARD_TEMPLATES: readonly RewardTemplate[] = [
   {
@@ -175,6 +206,7 @@ export const REWARD_TEMPLATES: readonly RewardTemplate[] = [
     language: 'python',
     code: preventZigZagPy,
   },
+  { id: 'race-py', title: RACE_TITLE, description: RACE_DESCRIPTION, language: 'python', code: racePy },
   {
     id: 'follow-center-line',
     title: 'Follow the centre line',
@@ -196,6 +228,7 @@ export const REWARD_TEMPLATES: readonly RewardTemplate[] = [
     language: 'javascript',
     code: preventZigZag,
   },
+  { id: 'race', title: RACE_TITLE, description: RACE_DESCRIPTION, language: 'javascript', code: raceJs },
 ];
 
 /** The templates of one language, in the order above. */
