@@ -92,6 +92,20 @@ function highlightContext(): GraphicsContext {
     .stroke({ width: 0.025 * w, color: 0xffffff });
 }
 
+/** Viridis stops (perceptually ordered, colour-blind safe), dark purple → yellow. */
+const VIRIDIS = [0x440154, 0x482878, 0x3e4a89, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6dcd59, 0xb4de2c, 0xfde725];
+
+/** The viridis colour of t in 0..1, as 0xRRGGBB. */
+export function viridis(t: number): number {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = VIRIDIS[i];
+  const b = VIRIDIS[i + 1];
+  const mix = (shift: number): number => Math.round(((a >> shift) & 255) + f * (((b >> shift) & 255) - ((a >> shift) & 255)));
+  return (mix(16) << 16) | (mix(8) << 8) | mix(0);
+}
+
 export class TrackView {
   private readonly app: Application;
   private readonly resizeObserver: ResizeObserver | null;
@@ -102,17 +116,19 @@ export class TrackView {
   private readonly borders = new Container({ label: 'borders' });
   private readonly centreLine = new Container({ label: 'centre' });
   private readonly startLine = new Container({ label: 'start-finish' });
+  private readonly lineLayer = new Container({ label: 'racing-line' });
   private readonly trailLayer = new Container({ label: 'trail' });
   private readonly objectsLayer = new Container({ label: 'objects' });
   private readonly carsLayer = new Container({ label: 'cars', sortableChildren: true });
   /** Layers drawn in world metres; they share the fit transform. */
-  private readonly worldLayers = [this.road, this.borders, this.centreLine, this.startLine, this.trailLayer, this.objectsLayer, this.carsLayer];
+  private readonly worldLayers = [this.road, this.borders, this.centreLine, this.startLine, this.lineLayer, this.trailLayer, this.objectsLayer, this.carsLayer];
 
   private readonly groundG = new Graphics();
   private readonly roadG = new Graphics();
   private readonly bordersG = new Graphics();
   private readonly centreG = new Graphics();
   private readonly startG = new Graphics();
+  private readonly lineG = new Graphics();
   private readonly trailG = new Graphics();
   private readonly objectsG = new Graphics();
   private readonly carShape = carContext();
@@ -125,6 +141,7 @@ export class TrackView {
   private bounds: Bounds | null = null;
   private view: ViewTransform = { scale: 1, offsetX: 0, offsetY: 0 };
   private trail: Float32Array | null = null;
+  private racingLine: { points: Float32Array; speeds: Float32Array; maxSpeed: number } | null = null;
   private trailColour = TRAIL_COLOUR;
   private carCount = 0;
   private highlight = -1;
@@ -139,6 +156,7 @@ export class TrackView {
     this.borders.addChild(this.bordersG);
     this.centreLine.addChild(this.centreG);
     this.startLine.addChild(this.startG);
+    this.lineLayer.addChild(this.lineG);
     this.trailLayer.addChild(this.trailG);
     this.objectsLayer.addChild(this.objectsG);
     this.ring.visible = false;
@@ -249,6 +267,18 @@ export class TrackView {
     this.scheduleRender();
   }
 
+  /**
+   * Draws the limit lap's racing line (race/limit-lap.ts), coloured by speed on the viridis scale (dark = slow,
+   * yellow = `maxSpeed`), under the trail and the cars; null removes it.
+   * @param line.points `[n * 2]` x, y (m) of a closed line; `line.speeds` `[n]` m/s.
+   */
+  setRacingLine(line: { points: Float32Array; speeds: Float32Array; maxSpeed: number } | null): void {
+    if (this.destroyed) return;
+    this.racingLine = line;
+    this.drawRacingLine();
+    this.scheduleRender();
+  }
+
   /** Removes the trail. */
   clearTrail(): void {
     if (this.destroyed) return;
@@ -293,6 +323,7 @@ export class TrackView {
       layer.scale.set(scale, -scale);
     }
     this.drawTrack();
+    this.drawRacingLine();
     this.drawTrail();
     this.scaleCars();
     this.scheduleRender();
@@ -350,6 +381,20 @@ export class TrackView {
           .poly([x0, y0, x0 + ax, y0 + ay, x0 + ax + dx * side, y0 + ay + dy * side, x0 + dx * side, y0 + dy * side], true)
           .fill((k + r) % 2 === 0 ? 0xffffff : 0x111111);
       }
+    }
+  }
+
+  private drawRacingLine(): void {
+    const g = this.lineG.clear();
+    const line = this.racingLine;
+    if (!line) return;
+    const { points, speeds, maxSpeed } = line;
+    const n = speeds.length;
+    const width = this.width(0.03, MIN_LINE_PX);
+    for (let i = 0; i < n; i++) {
+      const j = (i + 1) % n;
+      g.moveTo(points[2 * i], points[2 * i + 1]).lineTo(points[2 * j], points[2 * j + 1]);
+      g.stroke({ width, color: viridis(speeds[i] / maxSpeed), alpha: 0.95, cap: 'round' });
     }
   }
 
