@@ -34,6 +34,21 @@ describe('npm run train (learning gate on the real re:Invent 2018 track)', () =>
     expect(hp).toMatchObject({ batch_size: 64, num_epochs: 10, lr: 0.0003, beta_entropy: 0.01, discount_factor: 0.999, loss_type: 'huber', num_episodes_between_training: 20 });
   });
 
+  it('--preset race trains the racing setup until it laps and reports the lap against the limit', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'raceline-race-')), 'model');
+    const r = runCli('train', ['--preset', 'race', '--stop-on-lap', '--seed', '1', '--minutes', '5', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = lastJsonLine(r.stdout);
+    expect(summary.completedLaps).toBe(3);
+    expect(summary.limitLapTimeS).toBeCloseTo(5.29, 1);
+    expect(summary.meanRatioToLimit as number).toBeCloseTo((summary.meanLapTimeS as number) / (summary.limitLapTimeS as number), 9);
+    const meta = JSON.parse(readFileSync(join(out, 'model_metadata.json'), 'utf8'));
+    expect(meta.action_space).toHaveLength(15);
+    expect(Math.max(...meta.action_space.map((a: { speed: number }) => a.speed))).toBe(4);
+    expect(readFileSync(join(out, 'reward_function.js'), 'utf8')).toMatch(/10000 \/ params\.steps/);
+    expect(runCli('train', ['--preset', 'rally', '--minutes', '1', '--out', join(out, 'x')]).stderr).toMatch(/unknown preset 'rally'/);
+  });
+
   it('stops with the reward function\'s error and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raceline-bad-'));
     const file = join(dir, 'bad.js');
