@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from './args';
-import { loadTrack } from './tracks-node';
+import { loadTrack } from '../track/node/track-files';
 import { RacingVectorEnv } from '../sim/racing-env';
 import { defaultActionSpace } from '../sim/action-space';
 import { compileJsReward } from '../reward/js-reward';
