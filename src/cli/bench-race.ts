@@ -7,7 +7,7 @@
  * seeds × 10 minutes is two hours on a 2-core machine.
  */
 import { parseArgs } from './args';
-import { loadTrack } from './tracks-node';
+import { loadTrack } from '../track/node/track-files';
 import { lastJsonLine, runTool } from './run-tool';
 import { limitLap } from '../race/limit-lap';
 

@@ -8,12 +8,14 @@
  *  - time to first laps: `train --stop-on-lap` on re:Invent 2018 for seeds 1, 2, 3 (skip with --quick);
  *  - the same in the studio in headless Chromium, 3 runs (`bench-browser.ts`; skip with --quick or --no-browser);
  *  - camera and LiDAR env steps per second (8 cars); the shallow CNN's PPO update samples per second on each tfjs
- *    backend headless Chromium has (`bench-cnn.ts`, in the learner harness page; skip with --quick or --no-browser).
+ *    backend headless Chromium has (`test/harness/bench-cnn.ts`, in the learner harness page, run as a child process;
+ *    skip with --quick or --no-browser).
  * Flags: --quick (skip the time-to-lap runs), --no-browser, --seconds N (duration of each timed loop, default 3).
  */
 import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from './args';
-import { loadTrack } from './tracks-node';
+import { loadTrack } from '../track/node/track-files';
 import { RacingVectorEnv } from '../sim/racing-env';
 import { defaultActionSpace } from '../sim/action-space';
 import { compileJsReward } from '../reward/js-reward';
@@ -23,9 +25,8 @@ import { Rng } from '../sim/rng';
 import { selectBackend } from '../rl/backend';
 import { PpoTrainer } from '../rl/ppo';
 import { ActorCritic } from '../rl/policy';
-import { lastJsonLine, runTool } from './run-tool';
+import { lastJsonLine, REPO, runTool } from './run-tool';
 import { benchBrowser } from './bench-browser';
-import { benchCnnUpdates } from './bench-cnn';
 import type { SensorName } from '../sim/observation';
 
 const args = parseArgs(process.argv.slice(2));
@@ -165,6 +166,16 @@ async function benchRewardLanguages(): Promise<void> {
   });
 }
 
+/**
+ * The shallow CNN's update figures: `test/harness/bench-cnn.ts` in a child process, its JSON lines straight to this
+ * output. A child process and not an import because it drives the learner harness page of test/ (src/ never imports
+ * test/).
+ */
+function benchCnnUpdates(): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/harness/bench-cnn.ts'], { cwd: REPO, stdio: 'inherit', timeout: 600_000 });
+  if (r.status !== 0) emit({ bench: 'cnn-update', available: false, reason: `test/harness/bench-cnn.ts ended with ${r.error?.message ?? r.signal ?? `exit status ${r.status}`}` });
+}
+
 async function main(): Promise<void> {
   benchSim(1);
   benchSim(16);
@@ -176,7 +187,7 @@ async function main(): Promise<void> {
   if (args.quick !== true) for (const seed of [1, 2, 3]) benchTimeToLap(seed);
   if (args.quick !== true && args.browser !== false && args.noBrowser !== true) {
     await benchBrowser(3, emit);
-    await benchCnnUpdates(emit);
+    benchCnnUpdates();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from './args';
 import { loadModel } from './load-model';
-import { loadTrack } from './tracks-node';
+import { loadTrack } from '../track/node/track-files';
 import { selectBackend } from '../rl/backend';
 import { evaluatePolicy, summarizeTrials } from '../race/evaluate';
 import { sensorLayout, type SensorName } from '../sim/observation';

@@ -8,7 +8,7 @@
  * params, or `rewardError` with the message and line when it fails or breaks DeepRacer's rule.
  */
 import { readFileSync } from 'node:fs';
-import { loadTrack } from './tracks-node';
+import { loadTrack } from '../track/node/track-files';
 import { buildParams, emptyMeasure, measureCar } from '../reward/params';
 import { parseArgs } from './args';
 import { compileRewardFunction, languageOfFile } from '../reward/compile';

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type Args } from './args';
-import { loadTrack } from './tracks-node';
+import { loadTrack } from '../track/node/track-files';
 import { saveModel } from './save-model';
 import { RacingVectorEnv } from '../sim/racing-env';
 import { defaultActionSpace, generateDiscreteActionSpace, validateActionSpace, type ActionSpace } from '../sim/action-space';

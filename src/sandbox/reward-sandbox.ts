@@ -14,7 +14,7 @@ import rewardHostUrl from './reward-host.worker.ts?worker&url';
 import { SANDBOX_FILE } from './frame-document';
 import { PYODIDE_FILES, type PyodideFiles } from './pyodide-bytes';
 import type { RewardLanguage } from '../reward/compile';
-import { pyodideIndexURL } from '../workers/pyodide-url';
+import { pyodideIndexURL } from './pyodide-url';
 
 /** Largest single buffer reward code may allocate, MiB (`allocation-limit.ts`). */
 export const ALLOCATION_LIMIT_MIB = 256;

@@ -3,83 +3,19 @@
  * evaluate it, keep training it (clone) and show where it came from. The model zip (`model-zip.ts`) and the share
  * link (`link-codec.ts`) are two encodings of it; `fromModelFiles` and `toModelFiles` map it to and from the files
  * of a saved model folder (`npm run train -- --out DIR`, docs/file-formats.md), which is also the zip's content.
+ * The types themselves are declared in `package-types.ts` (shared with `package-check.ts`) and re-exported here.
  */
 import type { NetworkSpec, ParamSpec } from '../rl/network-spec';
-import { fromDeepRacerHyperparameters, toDeepRacerHyperparameters, type PpoConfig } from '../rl/config';
+import { fromDeepRacerHyperparameters, toDeepRacerHyperparameters } from '../rl/config';
 import { actionSpaceFromMetadata, networkNameOf, toModelMetadata } from '../rl/model-metadata';
 import type { ActionSpace } from '../sim/action-space';
-import type { TrackData } from '../track/track-data';
 import { bytesToFloat32, float32Bytes, fromUtf8, sha256Hex, utf8 } from './bytes';
 import { ShareError } from './errors';
 import { readNetworkSpec, weightLayout } from './network-spec';
 import { checkModelPackage, describeNetwork, SENSOR_SIZES, simTracePath, type CheckOptions } from './package-check';
+import type { ModelPackage, TrainingStats } from './package-types';
 
-export type RewardLanguage = 'javascript' | 'python';
-
-/** One evaluation trial as its maker saw it. */
-export interface TrialClaim {
-  /** Percent of the lap completed, 0..100. */
-  progress: number;
-  /** Lap time, simulated seconds; null when the lap was not completed. */
-  lapTimeS: number | null;
-  /** Simulation steps of the trial; null when not recorded. */
-  steps: number | null;
-  /** DeepRacer episode status at the end (`lap_complete`, `off_track`, ...); null when not recorded. */
-  status: string | null;
-}
-
-/** The evaluation a package claims: re-running `evaluatePolicy` with this seed and trial count should give it. */
-export interface EvaluationClaim {
-  /** Seed of the evaluation (`EvaluationConfig.seed`). */
-  seed: number;
-  /** One result per trial, in trial order; the number of trials is its length. */
-  trials: TrialClaim[];
-}
-
-/** How much training went into the weights. */
-export interface TrainingStats {
-  /** Training time, seconds (pauses excluded). */
-  seconds: number;
-  /** Env steps, all cars. */
-  envSteps: number;
-  /** Policy-updating iterations. */
-  iterations: number;
-}
-
-/** One sim-trace CSV (DeepRacer's 17 columns, `src/race/sim-trace.ts`) of one iteration. */
-export interface SimTraceLog {
-  /** DeepRacer's iteration number of the file (`{N}-iteration.csv`). */
-  iteration: number;
-  csv: string;
-}
-
-export interface ModelPackage {
-  name: string;
-  /** A shipped track's name (e.g. `reinvent_base`), or the whole geometry of a custom track. */
-  track: string | TrackData;
-  /** DeepRacer `sensor` list, e.g. `['TRACK_GEOMETRY']`. */
-  sensors: string[];
-  actionSpace: ActionSpace;
-  network: NetworkSpec;
-  /** [numParams] float32 in `paramLayout(network)` order. */
-  weights: Float32Array;
-  /** The reward function's source, verbatim. Never run by a codec. */
-  reward: { language: RewardLanguage; code: string };
-  /** Full PPO settings (DeepRacer's seven hyperparameters and Raceline's extras). */
-  ppo: PpoConfig;
-  /** Seed of the training run. */
-  seed: number;
-  /** The result its maker claims, with the seed to reproduce it; null when never evaluated. */
-  evaluation: EvaluationClaim | null;
-  training: TrainingStats | null;
-  /** One free-form object per training iteration (the `training.jsonl` lines). */
-  history: Record<string, unknown>[];
-  /** Sim-trace logs, sorted by iteration. */
-  logs: { training: SimTraceLog[]; evaluation: SimTraceLog[] };
-  notes: string;
-  /** The model this one was cloned from. */
-  parent: { id: string; name: string } | null;
-}
+export type { EvaluationClaim, ModelPackage, RewardLanguage, SimTraceLog, TrainingStats, TrialClaim } from './package-types';
 
 /** Version of `raceline.json` (`format: "raceline-model"`) this code writes and the newest it reads. */
 export const MODEL_FORMAT_VERSION = 1;

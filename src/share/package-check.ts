@@ -13,7 +13,7 @@ import { SimTraceError, SimTraceParser } from '../race/sim-trace';
 import { ShareError, type ShareErrorKind } from './errors';
 import { readNetworkSpec, weightLayout } from './network-spec';
 import { SHIPPED_TRACK_NAMES } from './shipped-tracks';
-import type { EvaluationClaim, ModelPackage, SimTraceLog, TrainingStats } from './model-package';
+import type { EvaluationClaim, ModelPackage, SimTraceLog, TrainingStats } from './package-types';
 
 /** Observation size of each sensor this Raceline has (see `src/sim/observation.ts`). */
 export const SENSOR_SIZES: Readonly<Record<string, number>> = Object.freeze({

@@ -6,7 +6,7 @@
 import type { Env, ResetOptions, ResetResult, StepResult } from './env';
 import type { BoxSpace, Space } from './spaces';
 import { RacingVectorEnv, type CarStepInfo, type RacingEnvConfig } from './racing-env';
-import type { DeepRacerParams } from '../reward/params';
+import type { DeepRacerParams } from './params';
 
 /** What `step` puts in `info`: the DeepRacer params of the step and the episode state. */
 export interface RacingInfo extends Partial<CarStepInfo> {

@@ -7,8 +7,8 @@ import type { Track } from '../track/track';
 import type { ActionSpace } from './action-space';
 import type { SensorName } from './observation';
 import type { DomainRandomization } from './sensor-rig';
-import type { DeepRacerParams } from '../reward/params';
-import type { AnyRewardFunction } from '../reward/reward-function';
+import type { DeepRacerParams } from './params';
+import type { AnyRewardFunction } from './reward-function';
 import type { SceneConfig } from './scene';
 import type { ObjectKind, SceneObject } from './objects';
 

@@ -13,7 +13,7 @@ import { CameraModel, DEEPRACER_CAMERA, IMAGE_HEIGHT, IMAGE_WIDTH, renderCamera,
 import { makeGroundTexture, type GroundTexture } from './ground-texture';
 import { DEFAULT_DISCRETIZED_SECTOR_LIDAR, SEES_OBJECTS, writeDiscretizedSectorLidar, writeLidar, writeSectorLidar, type LidarFilter } from './lidar';
 import { writeGeometryObservation, type SensorLayout } from './observation';
-import type { CarMeasure } from '../reward/params';
+import type { CarMeasure } from './params';
 import { Rng } from './rng';
 
 export interface DomainRandomization {

@@ -8,7 +8,7 @@
 import type { TrackData } from '../track/track-data';
 import { parseTrackData, TrackFormatError } from '../track/track-data';
 import type { TrialResult } from '../race/evaluate';
-import type { IterationPoint } from '../ui/training-types';
+import type { IterationPoint } from '../rl/training-types';
 import { checksumBytes } from './checksum';
 import { RestoreError } from './errors';
 import { arrayBuffer, count, defined, FieldReader, isObject, nonEmpty, num, object, str, uint32, type Check } from './field-reader';

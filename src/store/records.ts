@@ -11,7 +11,7 @@ import { defaultPpoConfig, type PpoConfig } from '../rl/config';
 import type { ModelMetadata } from '../rl/model-metadata';
 import type { TrialResult } from '../race/evaluate';
 import { summarizeTrials } from '../race/summary';
-import type { IterationPoint } from '../ui/training-types';
+import type { IterationPoint } from '../rl/training-types';
 import { RestoreError } from './errors';
 import { checksumBytes } from './checksum';
 import {

@@ -22,7 +22,7 @@ import { SHIPPED_TRACKS } from './tracks';
 import { checkClaim, claimFromTrials } from './evaluation-record';
 import { fileNameFor, formatBytes } from './model-summary';
 import { downloadBytes } from './download';
-import type { Studio } from './studio.svelte';
+import type { GarageHost } from './studio-host';
 
 /** How long a deleted model can be brought back, ms. It is deleted from storage only then. */
 export const UNDO_MS = 10_000;
@@ -108,7 +108,7 @@ export class Garage {
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   private shareToken = 0;
 
-  constructor(private readonly studio: Studio) {}
+  constructor(private readonly studio: GarageHost) {}
 
   /** A track's display name (shipped or imported), else its name. */
   trackLabel(name: string): string {

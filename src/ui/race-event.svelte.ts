@@ -9,7 +9,7 @@ import { importModelZip } from '../share/model-zip';
 import type { ModelPackage } from '../share/model-package';
 import { sensorLayout, type SensorName } from '../sim/observation';
 import { defaultEvent, leaderboardCsv, rankEntries, validateEvent, type RaceEventConfig, type Standing } from '../race/rules';
-import { decodeEventLink, encodeEventLink, isEventLink } from '../race/event-link';
+import { decodeEventLink, encodeEventLink, isEventLink } from '../share/event-link';
 import type { EntryRun } from '../race/race';
 import { runRaceInWorkers, type RaceEntryBlob } from '../workers/race-client';
 import { RacelineStore } from '../store/repository';

@@ -8,7 +8,7 @@ import type { ModelPackage } from '../share/model-package';
 import { decodeShareLink } from '../share/link-codec';
 import { newId } from '../store/records';
 import { modelFromPackage } from '../store/package-mapping';
-import type { Studio } from './studio.svelte';
+import type { SharedLinkHost } from './studio-host';
 
 /** A fragment that looks like a share link (`#m1.…`, also behind a router path such as `#/open/m1.…`). */
 const LINK_FRAGMENT = /(?:^#|[#/?&=])m\d+\./;
@@ -24,7 +24,7 @@ export class SharedLink {
   /** The saved model's id after accepting. */
   savedId = $state<string | null>(null);
 
-  constructor(private readonly studio: Studio) {}
+  constructor(private readonly studio: SharedLinkHost) {}
 
   /** True while a link is on show (decoding, to accept, or saved). */
   get open(): boolean {

@@ -1,6 +1,6 @@
 /**
  * The shipped tracks in the browser: every `tracks/*.json` bundled by Vite, validated once.
- * (Node tools read the same files from disk: `src/cli/tracks-node.ts`.)
+ * (Node tools read the same files from disk: `src/track/node/track-files.ts`.)
  */
 import { parseTrackData, type TrackData } from '../track/track-data';
 

@@ -13,7 +13,7 @@ import type { TrackData } from '../track/track-data';
 import type { PpoConfig } from '../rl/config';
 import type { TrialResult } from '../race/evaluate';
 import { summarizeTrials } from '../race/evaluate';
-import type { IterationPoint } from '../ui/training-types';
+import type { IterationPoint } from '../rl/training-types';
 import type { SimWorker } from './sim.worker';
 import type { LearnerWorker } from './learner.worker';
 import type { CollectResult, EpisodeSummary, EvaluateResult, LearnerReady, NetworkBlob, WorkerError } from './protocol';

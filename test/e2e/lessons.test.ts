@@ -10,7 +10,7 @@ import type { Dialog, Locator, Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
 import { openStudio } from './studio-helpers';
 import { fixtureZip, importFiles, waitForStatus } from './garage-helpers';
-import { decodeEventLink } from '../../src/race/event-link';
+import { decodeEventLink } from '../../src/share/event-link';
 
 const baseUrl = inject('baseUrl');
 let session: BrowserSession;

@@ -1,4 +1,4 @@
-import { loadTrack, loadTrackData } from '../../src/cli/tracks-node';
+import { loadTrack, loadTrackData } from '../../src/track/node/track-files';
 import type { Track } from '../../src/track/track';
 import type { TrackData } from '../../src/track/track-data';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { limitLap, limitSectorTimes, speedProfile, RACELINE_CAR_LIMITS } from '../../src/race/limit-lap';
 import { driveLimitLap } from '../../src/race/line-driver';
 import { Track } from '../../src/track/track';
-import { loadTrack, shippedTrackNames } from '../../src/cli/tracks-node';
+import { loadTrack, shippedTrackNames } from '../../src/track/node/track-files';
 
 const loops = shippedTrackNames().filter((n) => loadTrack(n).loop);
 

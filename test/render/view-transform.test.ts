@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTrackData } from '../../src/cli/tracks-node';
+import { loadTrackData } from '../../src/track/node/track-files';
 import {
   dashSegments,
   fitTransform,

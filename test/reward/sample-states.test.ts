@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTrack } from '../../src/cli/tracks-node';
+import { loadTrack } from '../../src/track/node/track-files';
 import { REWARD_TEMPLATES } from '../../src/reward/examples';
 import { sampleStates } from '../../src/reward/sample-states';
 import { checkRewardSource } from '../../src/reward/check-source';

@@ -5,7 +5,7 @@ import { RacelineStore } from '../../src/store/repository';
 import { CHECKPOINTS_KEPT, CheckpointStore } from '../../src/store/checkpoint-repository';
 import { makeCheckpointRecord } from '../../src/store/garage-records';
 import { CorruptRecordError, InvalidRecordError, StorageFullError } from '../../src/store/errors';
-import type { IterationPoint } from '../../src/ui/training-types';
+import type { IterationPoint } from '../../src/rl/training-types';
 import { failWritesOn, freshDbName, makeRun } from './fixtures';
 
 const point = (iteration: number): IterationPoint => ({

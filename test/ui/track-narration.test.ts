@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTrack } from '../../src/cli/tracks-node';
+import { loadTrack } from '../../src/track/node/track-files';
 import { TrackNarrator } from '../../src/ui/track-narration';
 
 const track = loadTrack('reinvent_base');

@@ -8,7 +8,7 @@ import { packSourceFromSavedModel } from '../pack-source';
 import { buildPack, type PackSource } from '../pack-build';
 import { parsePackBody } from '../pack';
 import { recordObservations } from '../observation-recorder';
-import { loadTrack } from '../../cli/tracks-node';
+import { loadTrack } from '../../track/node/track-files';
 import type { ConformanceInput } from '../conformance';
 
 /** @throws Error naming the missing file, or the format error of a malformed one. */

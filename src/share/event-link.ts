@@ -1,15 +1,16 @@
 /**
  * A link that reproduces a race event: the event (track, format, rules, seed) and every entry as its share link
  * (src/share/link-codec.ts), in the URL fragment, so no server sees it. Opening it and running the event gives the
- * same leaderboard (races are deterministic given the seed and the models, race.ts).
+ * same leaderboard (races are deterministic given the seed and the models, src/race/race.ts). A link codec, so
+ * it lives in share/ beside class-link.ts; race/ sits below share/ and never imports it.
  *
  * Fragment: `#/race/r1.<base64url>` where the bytes are raw DEFLATE (RFC 1951) of UTF-8 JSON
  * `{"v": 1, "event": RaceEventConfig, "entries": [{"name": string, "link": "m1.…"}]}`. Share links are already
  * compressed, so an event of three MLP models is about as long as their three links.
  */
 import { deflateSync, inflateSync } from 'fflate';
-import { fromBase64Url, toBase64Url } from '../share/bytes';
-import { validateEvent, type RaceEventConfig } from './rules';
+import { fromBase64Url, toBase64Url } from './bytes';
+import { validateEvent, type RaceEventConfig } from '../race/rules';
 
 /** Fragment route of a race event. */
 export const EVENT_ROUTE = '#/race/';

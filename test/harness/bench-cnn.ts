@@ -3,6 +3,9 @@
  * camera observations in minibatches of 64, after a warm-up update) on each tfjs backend headless Chromium offers
  * here: WebGPU (on a GPU, or Chromium's SwiftShader adapter), WebGL, WASM and CPU. Runs in the learner harness page
  * (`test/harness/`), built apart from the site. Dev-only (needs devDependencies).
+ *
+ * A script beside the harness it drives: `src/cli/bench.ts` runs it as a child process (`tsx test/harness/bench-cnn.ts`)
+ * and its JSON lines go straight to the bench's output, because src/ never imports test/ (.dependency-cruiser.cjs).
  */
 import { existsSync } from 'node:fs';
 
@@ -18,7 +21,7 @@ export async function benchCnnUpdates(emit: (o: Record<string, unknown>) => void
     emit({ bench: 'cnn-update', available: false, reason: `no Chromium at ${CHROMIUM}` });
     return;
   }
-  const { serveHarness } = await import('../../test/harness/build');
+  const { serveHarness } = await import('./build');
   const { chromium } = await import('playwright-core');
   const harness = await serveHarness(4328);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
@@ -44,3 +47,8 @@ export async function benchCnnUpdates(emit: (o: Record<string, unknown>) => void
     await harness.close();
   }
 }
+
+benchCnnUpdates((o) => console.log(JSON.stringify(o))).catch((e: unknown) => {
+  console.error(`bench-cnn: ${(e as Error).message}`);
+  process.exit(1);
+});

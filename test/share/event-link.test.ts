@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEventLink, encodeEventLink, EventLinkError, isEventLink } from '../../src/race/event-link';
+import { decodeEventLink, encodeEventLink, EventLinkError, isEventLink } from '../../src/share/event-link';
 import { defaultEvent } from '../../src/race/rules';
 
 describe('race event links', () => {

@@ -1,16 +1,17 @@
 /**
  * Loads a track in Node for the headless tools: a shipped track by name (`tracks/<name>.json`)
- * or a DeepRacer route file by path (`*.npy`).
+ * or a DeepRacer route file by path (`*.npy`). Node only (`node:fs`): the CLI, `car/node/` and the tests use it;
+ * the page bundles the shipped tracks with Vite instead (src/ui/tracks.ts).
  */
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Track } from '../track/track';
-import { parseTrackData, type TrackData } from '../track/track-data';
-import { trackDataFromNpy } from '../track/npy';
+import { Track } from '../track';
+import { parseTrackData, type TrackData } from '../track-data';
+import { trackDataFromNpy } from '../npy';
 
 /** Folder of the shipped tracks. */
-export const TRACKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../tracks');
+export const TRACKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tracks');
 
 /** Names of the shipped tracks, sorted. */
 export function shippedTrackNames(): string[] {

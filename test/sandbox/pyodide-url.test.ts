@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pyodideIndexURL } from '../../src/workers/pyodide-url';
+import { pyodideIndexURL } from '../../src/sandbox/pyodide-url';
 
 describe('pyodideIndexURL', () => {
   it("resolves the built site's relative base against the page, wherever the site is served", () => {
