@@ -12,7 +12,7 @@ import { runCheck, type CheckContext, type CheckResult } from '../../lessons/che
 import { REWARD_TEMPLATES } from '../../reward/examples';
 import type { PpoConfig } from '../../rl/config';
 import { decodeClassLink, isClassLink, type ClassLink } from '../../share/class-link';
-import { defaultPlace, emptyProgress, LessonProgressStore, type LessonPlace, type LessonProgress } from '../../store/lesson-progress';
+import { defaultPlace, emptyProgress, LessonProgressStore, restorePlace, type LessonPlace, type LessonProgress } from '../../store/lesson-progress';
 import { SHIPPED_TRACKS } from '../tracks';
 import { scoreInSandbox } from '../reward-scoring';
 import { loadLessons } from './lesson-files';
@@ -67,6 +67,9 @@ export class LessonState {
       this.store = new LessonProgressStore();
       this.progress = await this.store.all();
       this.place = await this.store.place();
+      // The mirror is written synchronously, so it holds a place chosen just before a reload that IndexedDB missed.
+      const mirrored = readPlaceMirror();
+      if (mirrored) this.place = { ...this.place, ...mirrored };
     } catch (e) {
       this.store = null;
       problems.push(`Lesson progress cannot be kept in this browser: ${(e as Error).message}`);
@@ -277,6 +280,7 @@ export class LessonState {
   }
 
   private async savePlace(): Promise<void> {
+    writePlaceMirror(this.place);
     await this.store?.putPlace(this.place).catch((e: Error) => (this.errors = [...this.errors, e.message]));
   }
 
@@ -284,5 +288,27 @@ export class LessonState {
     const next = change(this.progressOf(lessonId));
     this.progress = new Map(this.progress).set(lessonId, next);
     await this.store?.put(next).catch((e: Error) => (this.errors = [...this.errors, e.message]));
+  }
+}
+
+/** localStorage key of the synchronous copy of the place (IndexedDB keeps the record; this survives an instant reload). */
+const PLACE_MIRROR_KEY = 'raceline:lesson-place';
+
+function readPlaceMirror(): Pick<LessonPlace, 'lessonId' | 'step' | 'collapsed'> | null {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(PLACE_MIRROR_KEY);
+    if (!raw) return null;
+    const { lessonId, step, collapsed } = restorePlace(JSON.parse(raw));
+    return { lessonId, step, collapsed };
+  } catch {
+    return null;
+  }
+}
+
+function writePlaceMirror(place: LessonPlace): void {
+  try {
+    if (typeof localStorage !== 'undefined') localStorage.setItem(PLACE_MIRROR_KEY, JSON.stringify({ lessonId: place.lessonId, step: place.step, collapsed: place.collapsed }));
+  } catch {
+    // Storage full or disabled: IndexedDB still keeps the place.
   }
 }
