@@ -67,13 +67,14 @@ export class LessonState {
       this.store = new LessonProgressStore();
       this.progress = await this.store.all();
       this.place = await this.store.place();
-      // The mirror is written synchronously, so it holds a place chosen just before a reload that IndexedDB missed.
-      const mirrored = readPlaceMirror();
-      if (mirrored) this.place = { ...this.place, ...mirrored };
     } catch (e) {
       this.store = null;
       problems.push(`Lesson progress cannot be kept in this browser: ${(e as Error).message}`);
     }
+    // The mirror is written synchronously, so it holds a place chosen just before a reload that IndexedDB missed
+    // (and the place when IndexedDB is unavailable).
+    const mirrored = readPlaceMirror();
+    if (mirrored) this.place = { ...this.place, ...mirrored };
     if (typeof location !== 'undefined' && isClassLink(location.hash)) {
       try {
         this.joinClass(decodeClassLink(location.hash));
