@@ -13,6 +13,12 @@ async function iterationShown(session: BrowserSession): Promise<number> {
   return Number(/Iteration (\d+)/.exec(text)?.[1] ?? 0);
 }
 
+/** Laps completed by the training episodes of the newest iteration, from the same summary line. */
+async function lapsInLastIteration(session: BrowserSession): Promise<number> {
+  const text = (await session.page.getByTestId('iteration-summary').textContent().catch(() => null)) ?? '';
+  return Number(/laps (\d+)/.exec(text)?.[1] ?? 0);
+}
+
 /** The garage's undo time for deletions (UNDO_MS in src/ui/garage.svelte.ts), ms. */
 const UNDO_MS = 10_000;
 
@@ -26,11 +32,14 @@ describe('garage: autosave, resume, export, delete, import (real Chromium, built
   });
 
   it('resumes a run from its checkpoint after the tab closed mid-training, and the exported zip evaluates to the same lap times after delete and import', async () => {
-    // 1. Train, and close the browser as soon as the first checkpoint is written.
+    // 1. Train, and close the browser as soon as the first checkpoint is written. The default setup can lap every
+    // evaluation trial at the first iteration, which would end the run with that same checkpoint, so this run does
+    // not stop on a lap: it is still training when the tab goes.
     session = await openBrowser(profile);
     let page = session.page;
     await openStudio(page, baseUrl);
     await page.getByLabel('Model name').fill('resumed-car');
+    await page.getByLabel(/^Stop when the car laps/).uncheck();
     await page.getByTestId('train').click();
     await page.getByTestId('autosave').waitFor({ timeout: 180_000 });
     const autosaved = (await page.getByTestId('autosave').textContent()) ?? '';
@@ -50,16 +59,20 @@ describe('garage: autosave, resume, export, delete, import (real Chromium, built
     expect(checkpointIteration).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('model-item').count()).toBe(0);
 
-    // 3. Resume: the charts show the checkpoint's iterations at once, then training goes on and ends on a lap.
+    // 3. Resume: the charts show the checkpoint's iterations at once, then training goes on (with the run's own
+    // settings, so it does not stop on a lap) until an iteration's episodes lap at least 3 times and the user stops it.
     await page.getByTestId('resume-run').click();
     await expect.poll(() => iterationShown(session!), { timeout: 10_000 }).toBe(checkpointIteration);
     await page.getByText('Show data as a table').click();
     expect(await page.locator('details table tbody tr').count()).toBeGreaterThanOrEqual(checkpointIteration);
     expect(await page.getByLabel('Model name').inputValue()).toBe('resumed-car');
+    expect(await page.getByLabel(/^Stop when the car laps/).isChecked()).toBe(false);
+    await expect.poll(() => iterationShown(session!), { timeout: 120_000 }).toBeGreaterThan(checkpointIteration);
+    await expect.poll(() => lapsInLastIteration(session!), { timeout: 180_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('stop').click();
     await waitForStatus(page, /stopped|failed/);
     expect(await page.getByTestId('status').textContent()).toMatch(/stopped/);
-    expect(await iterationShown(session)).toBeGreaterThan(checkpointIteration);
-    expect(await page.getByTestId('notice').textContent()).toMatch(/"resumed-car" saved: training ended because it completed a lap/);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/"resumed-car" saved: training ended because you stopped it/);
     const before = await evaluationLapTimes(page);
     expect(before).toHaveLength(3);
     for (const t of before) expect(t).toMatch(/^\d+\.\d\d s$/);
