@@ -5,16 +5,21 @@
  * facts into a `CheckContext` and gives a `score` function that runs reward code in the reward sandbox.
  */
 import type { ActionSpace } from '../sim/action-space';
-import { defaultPpoConfig, type PpoConfig } from '../rl/config';
+import { DEEPRACER_HYPERPARAMETERS, defaultPpoConfig, type PpoConfig } from '../rl/config';
+import type { RewardSource } from '../reward/compile';
 import type { Track } from '../track/track';
 import type { DeepRacerParams } from '../reward/params';
 import type { StepCheck } from './lesson-format';
 import { rewardCase, type RewardQuestion } from './reward-cases';
 
-/** One evaluation the student ran: which model and each trial's lap time (null: no lap) and progress (percent). */
+/**
+ * One evaluation the student ran: which model and each trial's lap time (null: no lap), progress (percent) and mean
+ * distance of the car from the centre line as a fraction of half the track width (0 on the line, 1 at the border;
+ * null when the trial's path was not recorded).
+ */
 export interface SeenEvaluation {
   modelId: string;
-  trials: { lapTimeS: number | null; progress: number }[];
+  trials: { lapTimeS: number | null; progress: number; centreOffset?: number | null }[];
 }
 
 /** What a check may look at. */
@@ -27,6 +32,8 @@ export interface CheckContext {
   evaluations: readonly SeenEvaluation[];
   /** Models trained while this lesson was open. */
   modelsMade: number;
+  /** The reward functions those models were trained with (those still in the garage), newest first. */
+  trainedRewards: readonly RewardSource[];
   /** Models in the garage. */
   modelsSaved: number;
   actionSpace: ActionSpace;
@@ -39,10 +46,10 @@ export interface CheckContext {
   /** The selected track's geometry, for reward states. */
   track: Track;
   /**
-   * Runs the student's reward function on params (in the sandbox in the page).
+   * Runs a reward function on params (in the sandbox in the page): `source`, or the one in the editor.
    * @throws Error with the reward function's own message (syntax error with its line, exception, bad value).
    */
-  score(params: DeepRacerParams[]): Promise<ArrayLike<number>>;
+  score(params: DeepRacerParams[], source?: RewardSource): Promise<ArrayLike<number>>;
 }
 
 export interface CheckResult {
@@ -51,11 +58,13 @@ export interface CheckResult {
   message: string;
 }
 
-const fmt = (x: number): string => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3).replace(/\.?0+$/, '') : x.toExponential(1));
+/** A number for a message: 4 significant digits (0.001, 2.274, 1000), exponent form outside 1e-4..1e6. */
+const fmt = (x: number): string => (x === 0 || (Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6) ? String(Number(x.toPrecision(4))) : x.toExponential(1));
 
 /** What to try when a reward question fails. */
 const REWARD_ADVICE: Record<RewardQuestion, string> = {
-  centre: "Use params['distance_from_center'] and params['track_width']: give the most when the distance is small, less as it grows.",
+  centre:
+    "Use params['distance_from_center'] and params['track_width']: give the most when the distance is small, less as it grows, and almost nothing (1e-3) when the car is off the track (params['is_offtrack']).",
   heading:
     "Compare params['heading'] with the direction from waypoints[closest_waypoints[0]] to waypoints[closest_waypoints[1]] (math.atan2) and pay less when they differ by more than 10°.",
   reversing: "Find the track's direction from the two closest waypoints; when the heading points the other way (differs by more than 90°), return a tiny reward such as 1e-3.",
@@ -85,6 +94,21 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
       return ctx.modelsMade > 0
         ? { passed: true, message: `You trained ${ctx.modelsMade} model${ctx.modelsMade > 1 ? 's' : ''} in this lesson.` }
         : { passed: false, message: 'No model was trained in this lesson yet. Press Train and wait until training stops.' };
+    case 'trained-with-reward': {
+      if (ctx.modelsMade === 0) return { passed: false, message: 'No model was trained in this lesson yet. Press Train and wait until training stops.' };
+      if (ctx.trainedRewards.length === 0) return { passed: false, message: 'The models trained in this lesson are no longer in My models. Train one again.' };
+      let last: CheckResult | null = null;
+      for (const source of ctx.trainedRewards) {
+        last = await rewardQuestion(ctx, 'centre', source);
+        if (last.passed) return { passed: true, message: `You trained a model with a reward function that prefers the centre line. ${last.message}` };
+      }
+      return {
+        passed: false,
+        message: `The model${ctx.trainedRewards.length > 1 ? 's' : ''} you trained learned from a reward function that does not prefer the centre line, so ${ctx.trainedRewards.length > 1 ? 'they were' : 'it was'} taught something else. ${last!.message} Then press Train again.`,
+      };
+    }
+    case 'evaluation-near-centre':
+      return nearCentre(ctx.evaluations, n);
     case 'evaluation-lap': {
       const best = bestLap(ctx.evaluations);
       if (best !== null) return { passed: true, message: `A model completed a lap in evaluation in ${best.toFixed(2)} s.` };
@@ -99,7 +123,14 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
     }
     case 'entropy-below': {
       const last = ctx.entropies.at(-1);
+      const minIterations = check.args[1] === undefined ? 1 : Number(check.args[1]);
       if (last === undefined) return { passed: false, message: 'There is no training chart yet. Press Train and watch the Entropy chart.' };
+      if (ctx.entropies.length < minIterations) {
+        return {
+          passed: false,
+          message: `The Entropy chart has ${ctx.entropies.length} iteration${ctx.entropies.length === 1 ? '' : 's'}; it needs at least ${minIterations} to show where entropy settles. Press Apply setup (it trains for ${minIterations} iterations or more), then Train, and check when training stops.`,
+        };
+      }
       return last < n
         ? { passed: true, message: `The latest entropy is ${fmt(last)}, below ${n}.` }
         : { passed: false, message: `The latest entropy is ${fmt(last)}, not below ${n} yet. Let training run longer, or lower the Entropy hyperparameter and train again.` };
@@ -124,8 +155,20 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
       const key = check.args[0] as keyof PpoConfig;
       const value = ctx.hyperparameters[key];
       return value !== undefined && value !== defaultPpoConfig[key]
-        ? { passed: true, message: `${key} is ${String(value)} (the default is ${String(defaultPpoConfig[key])}).` }
-        : { passed: false, message: `${key} is still its default, ${String(defaultPpoConfig[key])}; change it in the Hyperparameters tab.` };
+        ? { passed: true, message: `${fieldLabel(key)} is ${String(value)} (the default is ${String(defaultPpoConfig[key])}).` }
+        : { passed: false, message: `${fieldLabel(key)} is still its default, ${String(defaultPpoConfig[key])}; change it in the Hyperparameters tab.` };
+    }
+    case 'hyperparameter-is': {
+      const key = check.args[0] as keyof PpoConfig;
+      const want = Number(check.args[1]);
+      const value = ctx.hyperparameters[key] ?? defaultPpoConfig[key];
+      const label = fieldLabel(key);
+      const same = typeof value === 'number' && Math.abs(value - want) <= 1e-9 * Math.max(1, Math.abs(want));
+      if (same) return { passed: true, message: `${label} is ${String(value)}, as the step asks.` };
+      return {
+        passed: false,
+        message: `${label} is ${String(value)}${value === defaultPpoConfig[key] ? ' (the default)' : ''}; this step asks for ${String(want)}. Set ${label} to ${String(want)} in the Hyperparameters tab.`,
+      };
     }
     case 'track-selected':
       return ctx.trackName === check.args[0]
@@ -146,6 +189,35 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
   }
 }
 
+/** A PPO setting's name as the Hyperparameters tab shows it (DeepRacer's console label). */
+function fieldLabel(key: keyof PpoConfig): string {
+  return DEEPRACER_HYPERPARAMETERS.find((h) => h.field === key)?.label ?? (key === 'numEnvs' ? 'Parallel cars' : key);
+}
+
+/**
+ * Whether a model lapped while keeping near the centre line: some evaluation trial completed a lap with a mean
+ * distance from the centre line of at most `limit` × half the track width.
+ */
+function nearCentre(evaluations: readonly SeenEvaluation[], limit: number): CheckResult {
+  const laps = evaluations.flatMap((e) => e.trials).filter((t) => t.lapTimeS !== null);
+  if (laps.length === 0) {
+    return {
+      passed: false,
+      message: evaluations.length === 0 ? 'No evaluation yet. Press Evaluate on a model in My models (training evaluates its model when it stops).' : 'No evaluation trial completed a lap yet. Train longer, then evaluate.',
+    };
+  }
+  const measured = laps.filter((t): t is typeof t & { centreOffset: number } => typeof t.centreOffset === 'number');
+  if (measured.length === 0) return { passed: false, message: 'Evaluate the model once more in this lesson, so Raceline can measure how far from the centre line it drives.' };
+  const best = measured.reduce((a, t) => (t.centreOffset < a.centreOffset ? t : a));
+  const pct = (x: number): string => `${Math.round(100 * x)}%`;
+  return best.centreOffset <= limit
+    ? { passed: true, message: `The model lapped in ${best.lapTimeS!.toFixed(2)} s, on average ${pct(best.centreOffset)} of the way from the centre line to the border (at most ${pct(limit)} asked).` }
+    : {
+        passed: false,
+        message: `The model lapped, but on average ${pct(best.centreOffset)} of the way from the centre line to the border (this step asks at most ${pct(limit)}): it did not learn to follow the centre line. Check that your reward pays most on the centre line (step 1), train a new model, and evaluate it.`,
+      };
+}
+
 /** The fastest lap over all evaluations, s, or null. */
 function bestLap(evaluations: readonly SeenEvaluation[]): number | null {
   const laps = evaluations.flatMap((e) => e.trials.map((t) => t.lapTimeS)).filter((t): t is number => t !== null);
@@ -153,11 +225,11 @@ function bestLap(evaluations: readonly SeenEvaluation[]): number | null {
 }
 
 /** Asks the reward function one question: every better state must earn more than every worse one. */
-async function rewardQuestion(ctx: CheckContext, question: RewardQuestion): Promise<CheckResult> {
+async function rewardQuestion(ctx: CheckContext, question: RewardQuestion, source?: RewardSource): Promise<CheckResult> {
   const c = rewardCase(ctx.track, question);
   let values: ArrayLike<number>;
   try {
-    values = await ctx.score([...c.better, ...c.worse].map((s) => s.params));
+    values = await ctx.score([...c.better, ...c.worse].map((s) => s.params), source);
   } catch (e) {
     return { passed: false, message: `Your reward function failed: ${(e as Error).message}. Fix it in the Reward tab (the check below the editor shows the line).` };
   }
@@ -165,10 +237,12 @@ async function rewardQuestion(ctx: CheckContext, question: RewardQuestion): Prom
   const worse = c.worse.map((s, i) => ({ ...s, reward: Number(values[c.better.length + i]) }));
   const low = Math.min(...better.map((s) => s.reward));
   const offender = worse.find((s) => !(s.reward < low));
-  const pays = (s: { label: string; reward: number }): string => `${fmt(s.reward)} ${s.label}`;
-  if (!offender) return { passed: true, message: `Your reward function pays ${better.map(pays).join('; ')}, and less ${worse.map(pays).join('; ')}.` };
+  const top = better.find((s) => s.reward === low) ?? better[0];
+  if (!offender) {
+    return { passed: true, message: `Your reward function pays ${fmt(top.reward)} ${top.label}, more than it pays ${worse.map((s) => `${s.label} (${fmt(s.reward)})`).join(', ')}.` };
+  }
   return {
     passed: false,
-    message: `Your reward function pays ${pays(offender)}, not less than ${fmt(low)} ${better[0].label}. ${REWARD_ADVICE[question]}`,
+    message: `Your reward function pays ${fmt(offender.reward)} ${offender.label}, which is not less than the ${fmt(low)} it pays ${top.label}. ${REWARD_ADVICE[question]}`,
   };
 }

@@ -26,6 +26,10 @@ export interface StepSetup {
   sensors?: string[];
   /** Maximum training time, minutes. */
   maxMinutes?: number;
+  /** Stop training after this many iterations (so a chart has enough points to read). */
+  maxIterations?: number;
+  /** Whether training stops once the car laps in evaluation. */
+  stopOnLap?: boolean;
 }
 
 /** The kinds of check a step may ask for (src/lessons/checks.ts judges them). */
@@ -35,12 +39,15 @@ export const CHECK_KINDS = [
   'reward-prefers-heading',
   'reward-penalises',
   'trained-model',
+  'trained-with-reward',
   'evaluation-lap',
+  'evaluation-near-centre',
   'entropy-below',
   'compared-models',
   'action-space-size',
   'action-space-type',
   'hyperparameter-changed',
+  'hyperparameter-is',
   'track-selected',
   'training-format',
   'models-saved',
@@ -54,7 +61,7 @@ export type PenalisedCase = (typeof PENALISED_CASES)[number];
 
 export interface StepCheck {
   kind: CheckKind;
-  /** The words after the kind, e.g. `['0.8']` for `entropy-below 0.8`. */
+  /** The words after the kind, e.g. `['0.8', '20']` for `entropy-below 0.8 20`. */
   args: string[];
 }
 

@@ -22,7 +22,7 @@ import {
 } from './lesson-format';
 
 const FRONT_KEYS = ['id', 'title', 'level', 'minutes', 'prerequisites'] as const;
-const SETUP_KEYS = ['track', 'reward-template', 'actions', 'hyperparameters', 'sensors', 'max-minutes'] as const;
+const SETUP_KEYS = ['track', 'reward-template', 'actions', 'hyperparameters', 'sensors', 'max-minutes', 'max-iterations', 'stop-on-lap'] as const;
 const SENSOR_NAMES: readonly string[] = ['TRACK_GEOMETRY', ...CAMERA_SENSORS, ...LIDAR_SENSORS];
 
 /** A step while it is being read: its lines and where they started. */
@@ -135,6 +135,13 @@ function parseSetup(body: string[], firstLine: number, fail: (line: number, mess
         fail(line, (e as Error).message);
       }
       setup.sensors = names;
+    } else if (key === 'stop-on-lap') {
+      if (value !== 'on' && value !== 'off') fail(line, `stop-on-lap must be 'on' or 'off', got '${value}'`);
+      setup.stopOnLap = value === 'on';
+    } else if (key === 'max-iterations') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) fail(line, `max-iterations must be a whole number of at least 1, got '${value}'`);
+      setup.maxIterations = n;
     } else {
       const n = Number(value);
       if (!(n > 0)) fail(line, `max-minutes must be a positive number, got '${value}'`);
@@ -189,7 +196,18 @@ function parseCheck(body: string[], firstLine: number, fail: (line: number, mess
   };
   switch (kind as CheckKind) {
     case 'entropy-below':
-      needNumber('the entropy to get below');
+      if (args.length < 1 || args.length > 2 || args.some((a) => !Number.isFinite(Number(a))) || (args.length === 2 && !(Number.isInteger(Number(args[1])) && Number(args[1]) >= 1))) {
+        fail(line, 'entropy-below needs the entropy to get below and, optionally, the iterations the chart must have first (entropy-below 2 20)');
+      }
+      break;
+    case 'evaluation-near-centre':
+      if (args.length !== 1 || !(Number(args[0]) > 0 && Number(args[0]) <= 1)) fail(line, 'evaluation-near-centre needs one number in (0, 1]: the largest mean distance from the centre line, as a fraction of half the track width');
+      break;
+    case 'trained-with-reward':
+      if (args.length !== 1 || args[0] !== 'centre') fail(line, `trained-with-reward needs 'centre' (a model trained with a reward that prefers the centre line)`);
+      break;
+    case 'hyperparameter-is':
+      if (args.length !== 2 || !(args[0] in defaultPpoConfig) || !Number.isFinite(Number(args[1]))) fail(line, `hyperparameter-is needs a PPO setting name and the value the step asks for, such as 'hyperparameter-is entropyCoef 0.005', got '${args.join(' ')}'`);
       break;
     case 'drove-with-keyboard':
       needNumber('the percent of a lap to drive');

@@ -49,6 +49,8 @@ export function rewardCase(track: Track, question: RewardQuestion): RewardCase {
     return buildParams(track, m, heading, { steeringAngle, speed, steps: STEPS, progress: (100 * speed * simTime) / track.length, simTime });
   };
   const centre = { label: 'on the centre line, heading along the track at 2 m/s', params: at(0) };
+  /** Left of the centre by far enough that all four wheels are off the road (`side` 1: left, -1: right). */
+  const offTrack = (side: 1 | -1): DeepRacerParams => at(side * (width / 2 + Math.hypot(CAR.frontPointX + CAR.frontAxleX, CAR.halfTrack) + 0.1));
   switch (question) {
     case 'centre':
       return {
@@ -56,6 +58,8 @@ export function rewardCase(track: Track, question: RewardQuestion): RewardCase {
         worse: [
           { label: `near the left edge (${EDGE * 100}% of the width from the centre)`, params: at(EDGE * width) },
           { label: `near the right edge (${EDGE * 100}% of the width from the centre)`, params: at(-EDGE * width) },
+          { label: 'off the track on the left', params: offTrack(1) },
+          { label: 'off the track on the right', params: offTrack(-1) },
         ],
       };
     case 'heading':
@@ -79,9 +83,8 @@ export function rewardCase(track: Track, question: RewardQuestion): RewardCase {
     case 'standing-still':
       return { better: [centre], worse: [{ label: `on the centre line, almost stopped (${STILL_SPEED} m/s)`, params: at(0, 0, 0, STILL_SPEED) }] };
     case 'off-track': {
-      const reach = width / 2 + Math.hypot(CAR.frontPointX + CAR.frontAxleX, CAR.halfTrack) + 0.1;
-      let off = at(-reach);
-      if (!off.is_offtrack) off = at(reach);
+      let off = offTrack(-1);
+      if (!off.is_offtrack) off = offTrack(1);
       return { better: [centre], worse: [{ label: 'with all four wheels off the track', params: off }] };
     }
   }

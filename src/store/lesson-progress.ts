@@ -23,7 +23,7 @@ export interface LessonProgress {
   /** Ids of models trained while the lesson was open. */
   modelsMade: string[];
   /** Ids of models evaluated while the lesson was open, with each evaluation's trials. */
-  evaluations: { modelId: string; trials: { lapTimeS: number | null; progress: number }[] }[];
+  evaluations: { modelId: string; trials: { lapTimeS: number | null; progress: number; centreOffset?: number | null }[] }[];
   /** ms since the Unix epoch. */
   updatedAt: number;
 }
@@ -59,7 +59,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 export function restoreProgress(raw: unknown, lessonId: string): LessonProgress {
   const r = (raw ?? {}) as Partial<LessonProgress>;
   const evaluations = Array.isArray(r.evaluations)
-    ? r.evaluations.filter((e) => typeof e?.modelId === 'string' && Array.isArray(e.trials)).map((e) => ({ modelId: e.modelId, trials: e.trials.map((t) => ({ lapTimeS: typeof t?.lapTimeS === 'number' ? t.lapTimeS : null, progress: Number(t?.progress) || 0 })) }))
+    ? r.evaluations.filter((e) => typeof e?.modelId === 'string' && Array.isArray(e.trials)).map((e) => ({ modelId: e.modelId, trials: e.trials.map((t) => ({ lapTimeS: typeof t?.lapTimeS === 'number' ? t.lapTimeS : null, progress: Number(t?.progress) || 0, centreOffset: typeof t?.centreOffset === 'number' ? t.centreOffset : null })) }))
     : [];
   return { ...emptyProgress(lessonId), stepsDone: indices(r.stepsDone), checksPassed: indices(r.checksPassed), modelsMade: strings(r.modelsMade), evaluations, updatedAt: Number(r.updatedAt) || 0 };
 }

@@ -36,6 +36,8 @@ export interface RunConfig {
   rewardLanguage: RewardLanguage;
   maxMinutes: number;
   stopOnLap: boolean;
+  /** Stop after this many iterations (a lesson's stop condition); absent: no limit. */
+  maxIterations?: number | null;
   /** The geometry, for an imported track only. */
   trackData?: TrackData;
   /** Boxes or bot cars on the track while training, if any. */
@@ -59,6 +61,7 @@ export function newRunRecord(setup: TrainingSetupPlain, meta: RunMeta): RunRecor
     rewardLanguage: setup.rewardLanguage,
     maxMinutes: setup.maxMinutes,
     stopOnLap: setup.stopOnLap,
+    ...(setup.maxIterations ? { maxIterations: setup.maxIterations } : {}),
     ...(SHIPPED_TRACKS.some((t) => t.name === setup.track.name) ? {} : { trackData: setup.track }),
     ...(setup.objects ? { objects: setup.objects } : {}),
     ...(setup.sensors ? { sensors: setup.sensors } : {}),
@@ -113,6 +116,7 @@ export function resumePlan(run: RunRecord, checkpoint: CheckpointRecord): Resume
       config,
       maxMinutes: Math.max(MIN_RESUME_MINUTES, cfg.maxMinutes - checkpoint.trainingSeconds / 60),
       stopOnLap: cfg.stopOnLap,
+      maxIterations: cfg.maxIterations ?? null,
       evalTrials: 3,
       initialNetwork: { spec: checkpoint.networkSpec, weights: new Float32Array(checkpoint.data.slice(0)) },
       ...(cfg.objects ? { objects: cfg.objects } : {}),

@@ -109,6 +109,10 @@ export async function saveTrainedModel(
   }
   if (storageStop) return { id, notice: { kind: 'error', text: `${storageStop} The model trained so far was saved as "${model.name}"; everything saved before is intact.` } };
   if (outcome.error) return { id, notice: null };
-  const why = outcome.reason === 'lap' ? 'it completed a lap in every evaluation trial' : outcome.reason === 'time' ? 'the maximum time was reached' : 'you stopped it';
+  const why =
+    outcome.reason === 'lap' ? 'it completed a lap in every evaluation trial'
+    : outcome.reason === 'time' ? 'the maximum time was reached'
+    : outcome.reason === 'iterations' ? `it reached ${outcome.iterations} iterations`
+    : 'you stopped it';
   return { id, notice: { kind: 'info', text: `Model "${model.name}" saved: training ended because ${why}. Evaluating it now.` } };
 }

@@ -75,6 +75,8 @@ export class Studio {
   hyperparameters = $state<Partial<PpoConfig>>({ numEnvs: 8 });
   maxMinutes = $state(10);
   stopOnLap = $state(true);
+  /** Stop after this many iterations; null: no limit (DeepRacer stops on time only; lessons set it). */
+  maxIterations = $state<number | null>(null);
   /** What is on the track while training (object avoidance, head to bot); null for a time trial. */
   trainingObjects = $state.raw<SceneConfig | null>(null);
   modelName = $state('');
@@ -260,6 +262,7 @@ export class Studio {
       config,
       maxMinutes: this.maxMinutes,
       stopOnLap: this.stopOnLap,
+      maxIterations: this.maxIterations,
       evalTrials: 3,
       initialNetwork: clone ? { spec: clone.network.spec, weights: clone.network.weights.slice() } : null,
       objects: this.trainingObjects ?? undefined,
@@ -308,6 +311,7 @@ export class Studio {
     this.sensing.randomize = !!cfg.domainRandomization;
     this.maxMinutes = cfg.maxMinutes;
     this.stopOnLap = cfg.stopOnLap;
+    this.maxIterations = cfg.maxIterations ?? null;
     this.modelName = cfg.modelName ?? '';
     this.trainingObjects = cfg.objects ?? null;
     this.resumable = this.resumable.filter((r) => r.run.id !== runId);

@@ -40,6 +40,8 @@ export interface TrainingSetup {
   stopOnLap: boolean;
   /** Evaluation trials for `stopOnLap`. */
   evalTrials: number;
+  /** Stop once the run (a resumed run's earlier iterations included) has this many iterations; absent: no limit. */
+  maxIterations?: number | null;
   /** Start from these weights (clone) instead of fresh ones. */
   initialNetwork?: NetworkBlob | null;
   /** Sim workers to use (default: `navigator.hardwareConcurrency - 1`, at least 1, at most the number of cars). */
@@ -102,7 +104,7 @@ export interface TrainingCallbacks {
 }
 
 export interface TrainingOutcome {
-  reason: 'stopped' | 'time' | 'lap' | 'error';
+  reason: 'stopped' | 'time' | 'lap' | 'iterations' | 'error';
   /** Weights of the last completed update (null only if even the first setup failed). */
   network: NetworkBlob | null;
   points: IterationPoint[];
@@ -353,6 +355,10 @@ export class TrainingClient {
         if (evaluation && summarizeTrials(evaluation).completed === evaluation.length) {
           trainingMs += performance.now() - runStart;
           return this.finish(outcome('lap'), 'stopped');
+        }
+        if (setup.maxIterations && points.length >= setup.maxIterations) {
+          trainingMs += performance.now() - runStart;
+          return this.finish(outcome('iterations'), 'stopped');
         }
       }
       trainingMs += performance.now() - runStart;

@@ -9,70 +9,24 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Dialog, Locator, Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
 import { openStudio } from './studio-helpers';
-import { fixtureZip, importFiles, waitForStatus } from './garage-helpers';
+import { fixtureZip, importFiles } from './garage-helpers';
+import { LessonDriver } from './lesson-helpers';
 import { decodeEventLink } from '../../src/share/event-link';
 
 const baseUrl = inject('baseUrl');
 let session: BrowserSession;
 let page: Page;
 let panel: Locator;
-
-/** Presses a button of the lesson panel by the name the lesson uses. */
-async function press(name: string): Promise<void> {
-  await panel.getByRole('button', { name, exact: true }).click();
-}
-
-async function openLesson(title: string): Promise<void> {
-  const map = panel.getByRole('button', { name: '← Lesson map' });
-  if (await map.isVisible()) await map.click();
-  await panel.getByRole('button', { name: `Open lesson: ${title}` }).click();
-  await expect.poll(() => panel.getByTestId('lesson-title').textContent()).toBe(title);
-}
-
-/** Presses Check and returns the result once shown. */
-async function check(timeout = 120_000): Promise<string> {
-  await press('Check');
-  await panel.getByTestId('check-result').locator('p').waitFor({ timeout });
-  return (await panel.getByTestId('check-result').textContent()) ?? '';
-}
-
-async function expectPass(timeout?: number): Promise<void> {
-  const text = await check(timeout);
-  expect(text).toMatch(/^✓ Passed/);
-}
-
-/** Next step, or Finish lesson on the last one. */
-async function next(): Promise<void> {
-  await panel.getByRole('button', { name: /^(Next step|Finish lesson)$/ }).click();
-}
-
-/** Presses Next step until the lesson is finished and the map is back. */
-async function finishLesson(): Promise<void> {
-  for (let k = 0; k < 10 && (await panel.getByTestId('lesson-title').isVisible()); k++) {
-    const step = await panel.getByTestId('step-title').textContent();
-    await next();
-    await expect.poll(async () => (await panel.getByTestId('lesson-title').isVisible()) && (await panel.getByTestId('step-title').textContent()) === step).toBe(false);
-  }
-  await panel.getByTestId('lesson-map').waitFor();
-}
-
-/** The progress line of a lesson on the map. */
-async function mapProgress(title: string): Promise<string> {
-  return (await panel.getByTestId('lesson-item').filter({ hasText: title }).getByTestId('lesson-progress').textContent()) ?? '';
-}
-
-/** Presses the studio's Train and waits until training stopped. */
-async function train(): Promise<void> {
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await waitForStatus(page, /stopped|failed/, 300_000);
-  expect(await page.getByTestId('status').textContent()).toMatch(/stopped/);
-}
-
-/** Waits for the evaluation table of a model. */
-async function evaluationOf(name: string): Promise<void> {
-  await page.getByTestId('evaluation').getByRole('heading', { name: `Evaluation: ${name}` }).waitFor({ timeout: 120_000 });
-  await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
-}
+let lesson: LessonDriver;
+const press = (name: string) => lesson.press(name);
+const openLesson = (title: string) => lesson.openLesson(title);
+const check = (timeout?: number) => lesson.check(timeout);
+const expectPass = (timeout?: number) => lesson.expectPass(timeout);
+const next = () => lesson.next();
+const finishLesson = () => lesson.finishLesson();
+const mapProgress = (title: string) => lesson.mapProgress(title);
+const train = () => lesson.train();
+const evaluationOf = (name: string) => lesson.evaluationOf(name);
 
 describe('lessons in the browser', () => {
   beforeAll(async () => {
@@ -80,7 +34,8 @@ describe('lessons in the browser', () => {
     page = session.page;
     page.on('dialog', (d: Dialog) => void d.accept());
     await openStudio(page, baseUrl);
-    panel = page.getByTestId('lesson-panel');
+    lesson = new LessonDriver(page);
+    panel = lesson.panel;
     await panel.getByTestId('lesson-map').waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {
@@ -138,23 +93,30 @@ describe('lessons in the browser', () => {
     expect(await panel.getByTestId('lesson-item').filter({ hasText: 'A first reward function' }).textContent()).toMatch(/1 model made/);
   });
 
-  it('4. Reading the training charts: trains and sees the charts', async () => {
+  it('4. Reading the training charts: trains 20 iterations (past the first lap) and sees the charts', async () => {
     await openLesson('Reading the training charts');
+    await press('Apply setup');
+    expect(await panel.getByText(/stop after 20 iterations, keep training after the car laps/).isVisible()).toBe(true);
     await train();
+    expect(await lesson.iterationsShown()).toBe(20);
+    console.log(`20 training iterations took ${await lesson.secondsShown()} s of training`);
     await expectPass();
     expect(await page.getByText('Entropy').first().isVisible()).toBe(true);
     await finishLesson();
   });
 
-  it('5. Exploration and entropy: lowers the entropy bonus and sees entropy fall', async () => {
+  it('5. Exploration and entropy: lowers the entropy bonus and sees entropy fall over 20 iterations', async () => {
     await openLesson('Exploration and entropy');
     await next();
-    expect(await check()).toMatch(/^✗ Not yet: entropyCoef is still its default/);
+    expect(await check()).toMatch(/^✗ Not yet: Entropy is 0\.01 \(the default\); this step asks for 0\.005/);
     await page.getByRole('tab', { name: 'Hyperparameters' }).click();
     await page.getByRole('spinbutton', { name: 'Entropy' }).fill('0.005');
     await expectPass();
     await next();
+    await press('Apply setup');
     await train();
+    expect(await lesson.iterationsShown()).toBe(20);
+    console.log(`20 training iterations took ${await lesson.secondsShown()} s of training`);
     await expectPass();
     await finishLesson();
   });

@@ -11,7 +11,7 @@ const track = shippedTrack('reinvent_base');
 
 function ctx(over: Partial<CheckContext> = {}): CheckContext {
   return {
-    driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, modelsSaved: 0, actionSpace: defaultActionSpace(), hyperparameters: {},
+    driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, trainedRewards: [], modelsSaved: 0, actionSpace: defaultActionSpace(), hyperparameters: {},
     trackName: 'reinvent_base', sensors: ['TRACK_GEOMETRY'], trainingFormat: 'time_trial', track, score: async () => [], ...over,
   };
 }
@@ -25,13 +25,30 @@ const js = (code: string): CheckContext['score'] => {
   return async (params) => fn.evaluate(params).map(Number);
 };
 const template = (id: string): string => REWARD_TEMPLATES.find((t) => t.id === id)!.code;
+/** A score function that runs the source it is given (a trained model's reward) or else `editor`'s code. */
+const sources = (editor: string): CheckContext['score'] => async (params, source) => compileJsReward(source?.code ?? editor).evaluate(params).map(Number);
+
+/** Issue 15's quoted wrong answers, in JavaScript: pay most off the track, or only when wheels are off the road. */
+const PAYS_OFF_TRACK = `function reward_function(params) {
+  if (params.is_offtrack) return 1000.0;
+  const d = params.distance_from_center / params.track_width;
+  return d <= 0.1 ? 1.0 : d <= 0.25 ? 0.5 : d <= 0.5 ? 0.1 : 1e-3;
+}`;
+const PAYS_WHEELS_OFF = 'function reward_function(params) { if (params.all_wheels_on_track) return 0.0; return 1.0; }';
+const PAYS_EDGE = 'function reward_function(params) { return 1e-3 + params.distance_from_center / params.track_width; }';
 
 describe('reward cases', () => {
-  it('place the states as named: centre vs near the edges, off the road, facing backwards, slow, steering', () => {
+  it('place the states as named: centre vs near the edges and off the road, facing backwards, slow, steering', () => {
     const centre = rewardCase(track, 'centre');
     expect(centre.better[0].params.distance_from_center).toBeLessThan(0.01);
-    for (const w of centre.worse) expect(w.params.distance_from_center / w.params.track_width).toBeCloseTo(0.45, 2);
-    expect(centre.worse.map((w) => w.params.is_left_of_center).sort()).toEqual([false, true]);
+    const [left, right, offLeft, offRight] = centre.worse;
+    for (const w of [left, right]) {
+      expect(w.params.distance_from_center / w.params.track_width).toBeCloseTo(0.45, 2);
+      expect(w.params.is_offtrack).toBe(false);
+    }
+    expect([left, right].map((w) => w.params.is_left_of_center)).toEqual([true, false]);
+    for (const w of [offLeft, offRight]) expect(w.params.is_offtrack && !w.params.all_wheels_on_track).toBe(true);
+    expect([offLeft, offRight].map((w) => w.params.is_left_of_center)).toEqual([true, false]);
     expect(rewardCase(track, 'off-track').worse[0].params.is_offtrack).toBe(true);
     const back = rewardCase(track, 'reversing');
     const turn = Math.abs(((back.worse[0].params.heading - back.better[0].params.heading + 540) % 360) - 180);
@@ -47,6 +64,36 @@ describe('runCheck', () => {
     const flat = await runCheck(check('reward-prefers-centre'), ctx({ score: js('function reward_function(params) { return 1.0; }') }));
     expect(flat.passed).toBe(false);
     expect(flat.message).toMatch(/pays 1 near the (left|right) edge.*distance_from_center/);
+  });
+
+  it('reward-prefers-centre rejects rewards that pay more off the track or at the edge, saying what it saw', async () => {
+    const off = await runCheck(check('reward-prefers-centre'), ctx({ score: js(PAYS_OFF_TRACK) }));
+    expect(off).toEqual({ passed: false, message: expect.stringMatching(/pays 1000 off the track on the (left|right), which is not less than the 1 it pays on the centre line.*is_offtrack/) });
+    expect((await runCheck(check('reward-prefers-centre'), ctx({ score: js(PAYS_WHEELS_OFF) }))).passed).toBe(false);
+    expect((await runCheck(check('reward-prefers-centre'), ctx({ score: js(PAYS_EDGE) }))).message).toMatch(/near the left edge/);
+    const pass = await runCheck(check('reward-prefers-centre'), ctx({ score: js(template('follow-center-line')) }));
+    expect(pass.message).toBe(
+      'Your reward function pays 1 on the centre line, heading along the track at 2 m/s, more than it pays near the left edge (45% of the width from the centre) (0.1), near the right edge (45% of the width from the centre) (0.1), off the track on the left (0.001), off the track on the right (0.001).',
+    );
+  });
+
+  it("trained-with-reward runs the trained model's own reward, not the editor's", async () => {
+    const good = { code: template('follow-center-line'), language: 'javascript' as const };
+    const bad = { code: PAYS_WHEELS_OFF, language: 'javascript' as const };
+    expect((await runCheck(check('trained-with-reward centre'), ctx())).message).toMatch(/No model was trained/);
+    const r = await runCheck(check('trained-with-reward centre'), ctx({ modelsMade: 1, trainedRewards: [bad], score: sources(template('follow-center-line')) }));
+    expect(r).toEqual({ passed: false, message: expect.stringMatching(/^The model you trained learned from a reward function that does not prefer the centre line.*off the track.*Train again/) });
+    expect((await runCheck(check('trained-with-reward centre'), ctx({ modelsMade: 2, trainedRewards: [bad, good], score: sources(PAYS_WHEELS_OFF) }))).passed).toBe(true);
+  });
+
+  it('evaluation-near-centre judges how the model drove, not only that it lapped', async () => {
+    const trial = (lapTimeS: number | null, centreOffset: number | null) => ({ lapTimeS, progress: lapTimeS === null ? 40 : 100, centreOffset });
+    expect((await runCheck(check('evaluation-near-centre 0.5'), ctx())).message).toMatch(/No evaluation yet/);
+    expect((await runCheck(check('evaluation-near-centre 0.5'), ctx({ evaluations: [{ modelId: 'a', trials: [trial(null, 0.1)] }] }))).message).toMatch(/No evaluation trial completed a lap/);
+    const edge = await runCheck(check('evaluation-near-centre 0.5'), ctx({ evaluations: [{ modelId: 'a', trials: [trial(38.8, 0.82), trial(38.9, 0.8)] }] }));
+    expect(edge).toEqual({ passed: false, message: expect.stringMatching(/lapped, but on average 80% of the way from the centre line to the border \(this step asks at most 50%\)/) });
+    expect((await runCheck(check('evaluation-near-centre 0.5'), ctx({ evaluations: [{ modelId: 'a', trials: [trial(30.1, 0.3)] }] }))).message).toMatch(/lapped in 30\.10 s, on average 30%/);
+    expect((await runCheck(check('evaluation-near-centre 0.5'), ctx({ evaluations: [{ modelId: 'a', trials: [trial(30.1, null)] }] }))).message).toMatch(/Evaluate the model once more/);
   });
 
   it('reward-penalises tells which behaviour the function still pays for', async () => {
@@ -71,6 +118,24 @@ describe('runCheck', () => {
     const high = await runCheck(check('entropy-below 1'), ctx({ entropies: [0.8, 1.2] }));
     expect(high.passed).toBe(false);
     expect(high.message).toMatch(/1\.2, not below 1.*lower the Entropy/);
+  });
+
+  it('entropy-below with an iteration count waits for enough of the chart (2 iterations at 2.274 is not settling)', async () => {
+    const early = await runCheck(check('entropy-below 2.3 20'), ctx({ entropies: [2.3, 2.274] }));
+    expect(early).toEqual({ passed: false, message: expect.stringMatching(/has 2 iterations; it needs at least 20/) });
+    expect((await runCheck(check('entropy-below 2 20'), ctx({ entropies: Array.from({ length: 20 }, (_, i) => 2.3 - i * 0.02) }))).passed).toBe(true);
+  });
+
+  it('hyperparameter-is passes only the value the step asks for, naming the field as the form does', async () => {
+    const want = check('hyperparameter-is entropyCoef 0.005');
+    for (const wrong of [0.5, 0.02]) {
+      expect(await runCheck(want, ctx({ hyperparameters: { entropyCoef: wrong } }))).toEqual({ passed: false, message: `Entropy is ${wrong}; this step asks for 0.005. Set Entropy to 0.005 in the Hyperparameters tab.` });
+    }
+    expect((await runCheck(want, ctx())).message).toBe('Entropy is 0.01 (the default); this step asks for 0.005. Set Entropy to 0.005 in the Hyperparameters tab.');
+    expect(await runCheck(want, ctx({ hyperparameters: { entropyCoef: 0.005 } }))).toEqual({ passed: true, message: 'Entropy is 0.005, as the step asks.' });
+    for (const wrong of [0.5, 1]) expect((await runCheck(check('hyperparameter-is gamma 0.99'), ctx({ hyperparameters: { gamma: wrong } }))).message).toMatch(/^Discount factor is/);
+    expect((await runCheck(check('hyperparameter-is gamma 0.99'), ctx({ hyperparameters: { gamma: 0.99 } }))).passed).toBe(true);
+    expect((await runCheck(check('hyperparameter-changed learningRate'), ctx())).message).toMatch(/^Learning rate is still its default/);
   });
 
   it('evaluation-lap and compared-models read the evaluations seen', async () => {

@@ -60,7 +60,7 @@ describe('lesson files', () => {
         const fn = await compileRewardFunction(source);
         if (!s.check || !/^reward-/.test(s.check.kind)) continue;
         const ctx: CheckContext = {
-          driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, modelsSaved: 0, actionSpace: defaultActionSpace(),
+          driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, trainedRewards: [], modelsSaved: 0, actionSpace: defaultActionSpace(),
           hyperparameters: {}, trackName: 'reinvent_base', sensors: ['TRACK_GEOMETRY'], trainingFormat: 'time_trial', track,
           score: async (params) => fn.evaluate(params).map(Number),
         };

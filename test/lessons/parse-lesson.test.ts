@@ -81,7 +81,7 @@ describe('parseLesson', () => {
     expect(failure(GOOD.replace('level: beginner', 'level: expert')).message).toMatch(/line 4: level 'expert' is not one of beginner, intermediate, advanced/);
     expect(failure(GOOD.replace('minutes: 5', 'minutes: soon')).message).toMatch(/line 5: minutes must be a positive number/);
     expect(failure(GOOD.replace('entropy-below 1.5', 'entropy-belw 1.5')).message).toMatch(/line 27: unknown check 'entropy-belw'/);
-    expect(failure(GOOD.replace('entropy-below 1.5', 'entropy-below')).message).toMatch(/entropy-below needs one number/);
+    expect(failure(GOOD.replace('entropy-below 1.5', 'entropy-below')).message).toMatch(/entropy-below needs the entropy to get below/);
     expect(failure(GOOD.replace('discrete 30 5 1 3', 'discrete 45 5 1 3')).message).toMatch(/line 21: actions: maximum steering angle must be 1\.\.30 degrees/);
     expect(failure(GOOD.replace('entropyCoef=0.005', 'entropy=0.005')).message).toMatch(/line 22: hyperparameters: PpoConfig: unknown field 'entropy'/);
     expect(failure(GOOD.replace('track: reinvent_base', 'colour: red')).message).toMatch(/line 20: expected one of track, reward-template/);

@@ -15,6 +15,8 @@ import { decodeClassLink, isClassLink, type ClassLink } from '../../share/class-
 import { defaultPlace, emptyProgress, LessonProgressStore, restorePlace, type LessonPlace, type LessonProgress } from '../../store/lesson-progress';
 import { SHIPPED_TRACKS } from '../tracks';
 import { scoreInSandbox } from '../reward-scoring';
+import { meanCentreOffset } from '../../race/centre-offset';
+import type { RewardSource } from '../../reward/compile';
 import { loadLessons } from './lesson-files';
 
 export class LessonState {
@@ -190,6 +192,14 @@ export class LessonState {
       studio.maxMinutes = s.maxMinutes;
       done.push('maximum time');
     }
+    if (s.maxIterations) {
+      studio.maxIterations = s.maxIterations;
+      done.push(`stop after ${s.maxIterations} iterations`);
+    }
+    if (s.stopOnLap !== undefined) {
+      studio.stopOnLap = s.stopOnLap;
+      done.push(s.stopOnLap ? 'stop when the car laps' : 'keep training after the car laps');
+    }
     this.setupNote = done.length > 0 ? `Set: ${done.join(', ')}.` : 'Nothing to set in this studio.';
   }
 
@@ -225,12 +235,18 @@ export class LessonState {
     const studio = this.studio;
     const p = this.progressOf(lessonId);
     const objects = studio.trainingObjects;
-    const source = { code: studio.rewardCode, language: studio.rewardLanguage };
+    const source: RewardSource = { code: studio.rewardCode, language: studio.rewardLanguage };
+    const trainedRewards = p.modelsMade
+      .map((id) => studio.garage.entries.find((e) => e.model.id === id)?.model)
+      .filter((m) => !!m)
+      .reverse()
+      .map((m): RewardSource => ({ code: m.rewardCode, language: m.rewardLanguage }));
     return {
       driveBestProgress: this.place.driveBestProgress,
       entropies: studio.points.map((q) => q.entropy),
       evaluations: p.evaluations,
       modelsMade: p.modelsMade.length,
+      trainedRewards,
       modelsSaved: studio.garage.entries.length,
       actionSpace: $state.snapshot(studio.actionSpace),
       hyperparameters: $state.snapshot(studio.hyperparameters) as Partial<PpoConfig>,
@@ -238,7 +254,7 @@ export class LessonState {
       sensors: studio.sensing.sensors,
       trainingFormat: objects?.obstacles ? 'object_avoidance' : objects?.bots ? 'head_to_bot' : 'time_trial',
       track: studio.geometry(),
-      score: (params) => scoreInSandbox(source, params),
+      score: (params, other) => scoreInSandbox(other ?? source, params),
     };
   }
 
@@ -262,7 +278,8 @@ export class LessonState {
     $effect(() => {
       const e = this.studio.evaluation;
       if (!e) return;
-      const trials = e.trials.map((t) => ({ lapTimeS: t.lapTimeS, progress: t.progress }));
+      const track = untrack(() => this.studio.geometry());
+      const trials = e.trials.map((t) => ({ lapTimeS: t.lapTimeS, progress: t.progress, centreOffset: t.path ? meanCentreOffset(track, t.path) : null }));
       untrack(() => {
         const lessonId = this.place.lessonId;
         if (lessonId) void this.updateProgress(lessonId, (p) => ({ ...p, evaluations: [...p.evaluations, { modelId: e.modelId, trials }].slice(-20) }));

@@ -1,0 +1,28 @@
+/**
+ * How closely a driven path follows the centre line: the mean distance of the car from the centre line over a
+ * trial, as a fraction of half the local track width (0 on the line, 1 at a border). Lessons judge a centre-line
+ * reward by what the trained model does with it. Pure: Node, a worker or the page.
+ */
+import type { Track } from '../track/track';
+import { emptyNearest } from '../track/polyline';
+
+/**
+ * Mean |distance from the centre line| / (half the local width) over the steps of `path`.
+ * @param path `[steps * 3]` x (m), y (m), heading (rad) per step, as `TrialResult.path`.
+ * @returns the fraction (≥ 0; above 1 means mostly off the road), or null for a path with no steps.
+ */
+export function meanCentreOffset(track: Track, path: Float32Array): number | null {
+  const steps = Math.floor(path.length / 3);
+  if (steps === 0) return null;
+  const near = emptyNearest();
+  let hint = -1;
+  let sum = 0;
+  for (let k = 0; k < steps; k++) {
+    const x = path[3 * k];
+    const y = path[3 * k + 1];
+    track.project(x, y, hint, near);
+    hint = near.segment;
+    sum += Math.sqrt(near.dist2) / (track.widthAt(near.px, near.py, hint) / 2);
+  }
+  return sum / steps;
+}
