@@ -414,7 +414,15 @@ export class Studio {
     void this.storage.refresh();
     this.status = outcome.error ? 'failed' : 'stopped';
     // DeepRacer's next step after training: evaluate the model (3 trials) and replay a trial.
-    if (savedId && !outcome.error) await this.evaluateModel(savedId);
+    if (savedId && !outcome.error) {
+      const shown = this.notice;
+      const trials = await this.evaluateModel(savedId);
+      // The "Evaluating it now." notice says what came of it, unless something else has been said since.
+      if (trials && this.notice === shown && shown?.kind === 'info' && shown.text.endsWith(' Evaluating it now.')) {
+        const laps = trials.filter((t) => t.lapTimeS !== null).length;
+        this.notice = { kind: 'info', text: `${shown.text.slice(0, -' Evaluating it now.'.length)} Evaluated: ${laps} of ${trials.length} trials completed a lap (see Evaluation).` };
+      }
+    }
   }
 
   pause(): void {

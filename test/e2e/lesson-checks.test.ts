@@ -90,7 +90,7 @@ describe('lesson checks in the browser', () => {
     expect(result).toMatch(/^✓ Passed.*lapped in [\d.]+ s, on average \d+% of the way from the centre line to the border/);
   });
 
-  it('lesson 5: Entropy must be the 0.005 asked for, and entropy is judged after 20 iterations, not 2', async () => {
+  it('lesson 5: Entropy must be the 0.005 asked for, and entropy is judged only after 20 iterations', async () => {
     await lesson.openLesson('Exploration and entropy');
     await lesson.goToStep(2);
     for (const wrong of ['0.5', '0.02']) {
@@ -102,12 +102,8 @@ describe('lesson checks in the browser', () => {
     await lesson.next();
     // The charts still hold lesson 3's short run (a few iterations, stopped at the first lap).
     expect(await lesson.iterationsShown()).toBeLessThan(20);
-    await lesson.expectFail(/The Entropy chart has \d+ iterations?; it needs at least 20/);
-    await lesson.press('Apply setup');
-    await lesson.train();
-    expect(await lesson.iterationsShown()).toBe(20);
-    console.log(`20 training iterations took ${await lesson.secondsShown()} s of training`);
-    expect(await lesson.check()).toMatch(/^✓ Passed.*The latest entropy is [\d.]+, below 2\.2/);
+    await lesson.expectFail(/The Entropy chart has \d+ iterations?; it needs at least 20.*Apply setup/);
+    // Training the 20 iterations and passing is lessons.test.ts's lesson 5.
   });
 
   it('lesson 7: the Discount factor and the Learning rate must be the values asked for', async () => {

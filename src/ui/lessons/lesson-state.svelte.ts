@@ -33,6 +33,8 @@ export class LessonState {
   setupNote = $state<string | null>(null);
   /** The keyboard drive is open. */
   driving = $state(false);
+  /** The lesson just finished (shown on the map with the next one), until another lesson opens. */
+  finished = $state.raw<{ lesson: Lesson; next: Lesson | null } | null>(null);
 
   private store: LessonProgressStore | null = null;
   private readonly stopWatching: () => void;
@@ -102,6 +104,7 @@ export class LessonState {
   }
 
   openLesson(id: string): void {
+    this.finished = null;
     const p = this.progressOf(id);
     const lesson = this.lessons.find((l) => l.id === id);
     const next = lesson ? lesson.steps.findIndex((_, i) => !p.stepsDone.includes(i)) : 0;
@@ -137,7 +140,13 @@ export class LessonState {
     const at = this.place.step;
     const saved = this.updateProgress(lesson.id, (p) => ({ ...p, stepsDone: [...new Set([...p.stepsDone, at])] }));
     if (at + 1 < lesson.steps.length) this.goTo(at + 1);
-    else this.showMap();
+    else {
+      const path = this.path;
+      const k = path.findIndex((l) => l.id === lesson.id);
+      const next = path.slice(k + 1).find((l) => this.progressOf(l.id).stepsDone.length < l.steps.length) ?? null;
+      this.showMap();
+      this.finished = { lesson, next };
+    }
     await saved;
   }
 
@@ -258,8 +267,15 @@ export class LessonState {
     };
   }
 
-  /** Records trained models and evaluations in the open lesson's progress. */
+  /** Records trained models and evaluations in the open lesson's progress; a failed check's result goes once the studio changes. */
   private watchStudio(): void {
+    $effect(() => {
+      const studio = this.studio;
+      void [studio.rewardCode, studio.rewardLanguage, studio.trackName, studio.maxIterations, studio.stopOnLap, JSON.stringify($state.snapshot(studio.hyperparameters)), JSON.stringify($state.snapshot(studio.actionSpace))];
+      untrack(() => {
+        if (this.result && !this.result.passed) this.result = null;
+      });
+    });
     let before = new Set<string>();
     let wasTraining = false;
     $effect(() => {
