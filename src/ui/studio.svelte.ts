@@ -184,6 +184,7 @@ export class Studio {
       await this.garage.refresh();
       await this.loadTracks();
       await this.checkpoints.sweep();
+      await this.showLastRun();
       await this.refreshResumable();
     } catch (e) {
       this.store = this.checkpoints = this.tracks = this.logs = null;
@@ -193,6 +194,16 @@ export class Studio {
     }
     void this.storage.open();
     void this.shared.openFromAddress();
+  }
+
+  /**
+   * Shows the charts of the newest run that ended (its points are kept in its run record), so they survive a
+   * reload; an unreadable run list shows nothing. A run started meanwhile keeps its own points.
+   */
+  private async showLastRun(): Promise<void> {
+    const runs = (await this.store?.listRuns().catch(() => null)) ?? [];
+    const last = runs.find((r) => r.endedAt !== null && r.metrics.length > 0);
+    if (last && !this.training && this.points.length === 0) this.points = last.metrics;
   }
 
   /** Reads the imported tracks into `customTracks`. */
