@@ -12,6 +12,8 @@ import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
 import { openStudio, setRewardCode } from './studio-helpers';
 import { waitForStatus } from './garage-helpers';
+import { encodeClassLink } from '../../src/share/class-link';
+import { defaultEvent } from '../../src/race/rules';
 
 const JS_REWARD = `function reward_function(params) {
   // drafted, never trained
@@ -135,6 +137,27 @@ describe('studio draft: nothing typed is lost (real Chromium, built site)', () =
     await page.getByRole('tab', { name: 'Hyperparameters' }).click();
     expect(await page.getByRole('spinbutton', { name: 'Learning rate', exact: true }).inputValue()).toBe('0.0005');
     expect(await page.getByRole('spinbutton', { name: 'Entropy', exact: true }).inputValue()).toBe('0.01');
+  });
+
+  it("does not override what a class link sets: the link's track wins over the drafted one, the drafted reward stays", async () => {
+    const page = await draftingPage();
+    await setRewardCode(page, JS_REWARD, 'javascript');
+    await page.getByRole('tab', { name: 'Track' }).click();
+    await page.getByRole('radio', { name: /^Oval Track/ }).check();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('raceline.studio-draft') ?? '')).toContain('Oval_track');
+    const link = encodeClassLink({ name: 'Draft class', lessons: ['you-are-the-agent'], track: 'Bowtie_track', event: { ...defaultEvent('Bowtie_track'), name: 'Draft class race' } });
+    await page.goto('about:blank'); // the link opens as a new page load (a same-page hash change would not reload)
+    await page.goto(`${baseUrl.replace(/\/$/, '')}/${link}`);
+    await page.locator('[data-testid=train]:enabled').waitFor({ timeout: 60_000 });
+    await page.getByTestId('lesson-panel').getByTestId('class-name').waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Track' }).click();
+    await expect.poll(() => page.locator('input[type=radio][value=Bowtie_track]').isChecked()).toBe(true);
+    await page.getByRole('tab', { name: 'Reward' }).click();
+    await expect.poll(() => page.getByLabel('Reward function (JavaScript)').textContent(), { timeout: 30_000 }).toContain('// drafted, never trained');
+    // The track the link chose is what a reload keeps from now on.
+    await reload(page, baseUrl);
+    await page.getByRole('tab', { name: 'Track' }).click();
+    expect(await page.locator('input[type=radio][value=Bowtie_track]').isChecked()).toBe(true);
   });
 
   it('shows the charts and data table of the last run after a reload, for a run that ended normally', async () => {
