@@ -36,6 +36,7 @@ import { newRunRecord, resumePlan, type CloneSource, type ResumePlan } from './r
 import { SensorSetup } from './sensor-setup.svelte';
 import { networkNameOf } from '../rl/model-metadata';
 import { sensorLayout, type SensorName } from '../sim/observation';
+import { applyDraft, draftOf, DraftWriter, readDraft, setupOf } from './studio-draft';
 
 export type StudioStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed' | 'saving';
 
@@ -135,6 +136,31 @@ export class Studio {
   constructor() {
     this.garage = new Garage(this);
     this.shared = new SharedLink(this);
+    this.keepDraft();
+  }
+
+  /**
+   * Brings back the setup typed before a reload (studio-draft.ts) and keeps it from now on. Read here, before
+   * `open()`, so what the app sets on purpose later (a resumed run, a clone, a link) wins. Nothing is written
+   * while training (the settings are locked and a resume reads its run, not the draft); a clone's name is not kept.
+   */
+  private keepDraft(): void {
+    if (typeof window === 'undefined') return;
+    const defaults = setupOf(this);
+    const stored = readDraft();
+    if (stored) applyDraft(this, stored);
+    const writer = new DraftWriter();
+    let last = JSON.stringify(draftOf(setupOf(this), defaults));
+    $effect.root(() => {
+      $effect(() => {
+        const setup = { ...setupOf(this), ...(this.clone ? { modelName: defaults.modelName } : {}) };
+        if (this.training) return;
+        const draft = draftOf(setup, defaults);
+        const json = JSON.stringify(draft);
+        if (json !== last) writer.schedule(draft);
+        last = json;
+      });
+    });
   }
 
   /** The selected track's data: a shipped track, or an imported one; the default track if the name is unknown. */
@@ -160,6 +186,7 @@ export class Studio {
       await this.garage.refresh();
       await this.loadTracks();
       await this.checkpoints.sweep();
+      await this.showLastRun();
       await this.refreshResumable();
     } catch (e) {
       this.store = this.checkpoints = this.tracks = this.logs = null;
@@ -169,6 +196,16 @@ export class Studio {
     }
     void this.storage.open();
     void this.shared.openFromAddress();
+  }
+
+  /**
+   * Shows the charts of the newest run that ended (its points are kept in its run record), so they survive a
+   * reload; an unreadable run list shows nothing. A run started meanwhile keeps its own points.
+   */
+  private async showLastRun(): Promise<void> {
+    const runs = (await this.store?.listRuns().catch(() => null)) ?? [];
+    const last = runs.find((r) => r.endedAt !== null && r.metrics.length > 0);
+    if (last && !this.training && this.points.length === 0) this.points = last.metrics;
   }
 
   /** Reads the imported tracks into `customTracks`. */
