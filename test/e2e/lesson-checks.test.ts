@@ -6,10 +6,10 @@
  * (Pyodide for Python); models are trained for real.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Dialog, Page } from 'playwright-core';
-import { openBrowser, type BrowserSession } from './browser';
-import { openStudio, setRewardCode } from './studio-helpers';
-import { LessonDriver } from './lesson-helpers';
+import type { Page } from 'playwright-core';
+import type { BrowserSession } from './browser';
+import { setRewardCode } from './studio-helpers';
+import { openLessons, type LessonDriver } from './lesson-helpers';
 
 const baseUrl = inject('baseUrl');
 let session: BrowserSession;
@@ -50,12 +50,7 @@ async function setHyperparameter(label: string, value: string): Promise<void> {
 
 describe('lesson checks in the browser', () => {
   beforeAll(async () => {
-    session = await openBrowser();
-    page = session.page;
-    page.on('dialog', (d: Dialog) => void d.accept());
-    await openStudio(page, baseUrl);
-    lesson = new LessonDriver(page);
-    await lesson.panel.getByTestId('lesson-map').waitFor({ timeout: 30_000 });
+    ({ session, page, lesson } = await openLessons(baseUrl));
   });
   afterAll(async () => {
     await session?.close();

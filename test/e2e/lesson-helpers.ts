@@ -3,9 +3,25 @@
  * uses, press Check and read the result, move on. Shared by the lesson walk-through (lessons.test.ts) and the
  * wrong-answer tests (lesson-checks.test.ts).
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Dialog, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { openBrowser, type BrowserSession } from './browser';
 import { waitForStatus } from './garage-helpers';
+import { openStudio } from './studio-helpers';
+
+/**
+ * A fresh profile with the studio open and the lesson map shown; every confirm dialog is accepted (as a student
+ * pressing OK to "replace your reward function?").
+ */
+export async function openLessons(baseUrl: string): Promise<{ session: BrowserSession; page: Page; lesson: LessonDriver }> {
+  const session = await openBrowser();
+  const page = session.page;
+  page.on('dialog', (d: Dialog) => void d.accept());
+  await openStudio(page, baseUrl);
+  const lesson = new LessonDriver(page);
+  await lesson.panel.getByTestId('lesson-map').waitFor({ timeout: 30_000 });
+  return { session, page, lesson };
+}
 
 export class LessonDriver {
   readonly panel: Locator;

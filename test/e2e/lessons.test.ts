@@ -6,11 +6,10 @@
  * Then: the panel keeps its place across a reload, and a class link made by a teacher sets up a student's page.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Dialog, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
-import { openStudio } from './studio-helpers';
 import { fixtureZip, importFiles } from './garage-helpers';
-import { LessonDriver } from './lesson-helpers';
+import { openLessons, type LessonDriver } from './lesson-helpers';
 import { decodeEventLink } from '../../src/share/event-link';
 
 const baseUrl = inject('baseUrl');
@@ -30,13 +29,8 @@ const evaluationOf = (name: string) => lesson.evaluationOf(name);
 
 describe('lessons in the browser', () => {
   beforeAll(async () => {
-    session = await openBrowser();
-    page = session.page;
-    page.on('dialog', (d: Dialog) => void d.accept());
-    await openStudio(page, baseUrl);
-    lesson = new LessonDriver(page);
+    ({ session, page, lesson } = await openLessons(baseUrl));
     panel = lesson.panel;
-    await panel.getByTestId('lesson-map').waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {
     await session?.close();
