@@ -8,7 +8,8 @@
  *
  * Liveness: `alive()` pings the frame. A frame whose process died (a reward function that ran out
  * of memory takes its process down) never answers; a frame whose worker loops forever still does,
- * so the caller can tell the two apart and say which happened.
+ * so the caller can tell the two apart and say which happened (`survives()` waits a few seconds
+ * for a process that is still dying).
  */
 import rewardHostUrl from './reward-host.worker.ts?worker&url';
 import { SANDBOX_FILE } from './frame-document';
@@ -163,6 +164,23 @@ export class RewardSandbox {
       () => true,
       () => false,
     );
+  }
+
+  /**
+   * Whether the frame's process still answers after a grace period, pinging about twice a second.
+   * A process running out of memory can spend seconds collecting garbage before the browser ends
+   * it, so a reward call over its time limit may come a little before the process dies: waiting
+   * tells "it looped" (still answers) from "it ran out of memory" (stops answering).
+   * @param graceMs how long the process must keep answering, ms.
+   * @returns false as soon as one ping goes unanswered.
+   */
+  async survives(graceMs = 6000): Promise<boolean> {
+    const end = performance.now() + graceMs;
+    do {
+      if (!(await this.alive())) return false;
+      await new Promise((r) => setTimeout(r, 500));
+    } while (performance.now() < end);
+    return true;
   }
 
   /** Removes the frame: every worker in it ends now. */

@@ -36,7 +36,7 @@ export async function checkRewardInWorker(source: RewardSource, track: TrackData
     const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), limit)));
     const result = await Promise.race([host.check(source, track), overdue]);
     if (result !== 'overdue') return result;
-    if (!(await sandbox.alive())) {
+    if (!(await sandbox.survives())) {
       return fail(`reward check stopped: the sandbox stopped answering (${what} used too much memory?)`);
     }
     return fail(`reward check stopped after ${limit / 1000} s (${what} on the sample states): is there an endless loop?`);

@@ -417,7 +417,7 @@ export class TrainingClient {
    */
   private async explain(error: WorkerError): Promise<WorkerError> {
     if (error.kind !== 'time-limit' || !this.sandbox) return error;
-    if (await this.sandbox.alive()) return error;
+    if (await this.sandbox.survives()) return error;
     return {
       kind: 'sandbox',
       message: `the reward code's sandbox stopped answering within ${REWARD_CALL_LIMIT_S} s: the browser ended it, most likely because reward_function used too much memory (does it keep growing a list or a string?); training stopped and the model trained so far is kept`,
