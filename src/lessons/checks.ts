@@ -13,13 +13,17 @@ import type { StepCheck } from './lesson-format';
 import { rewardCase, type RewardQuestion } from './reward-cases';
 
 /**
- * One evaluation the student ran: which model and each trial's lap time (null: no lap), progress (percent) and mean
- * distance of the car from the centre line as a fraction of half the track width (0 on the line, 1 at the border;
- * null when the trial's path was not recorded).
+ * One evaluation the student ran: which model and each trial's lap time (null: no lap), progress (percent), mean
+ * distance of the car from the centre line as a fraction of half the track width (0 on the line, 1 at the border)
+ * and share of its steps left of the centre line (0..1); both null when the trial's path was not recorded.
  */
 export interface SeenEvaluation {
   modelId: string;
-  trials: { lapTimeS: number | null; progress: number; centreOffset?: number | null }[];
+  /** The model's name when it was evaluated (for the lesson's comparisons). */
+  modelName?: string;
+  trials: { lapTimeS: number | null; progress: number; centreOffset?: number | null; leftShare?: number | null }[];
+  /** The first trial's path, thinned: `[m * 2]` x, y (m) (`thinTrail`), for drawing trails side by side. */
+  trail?: number[];
 }
 
 /** What a check may look at. */
@@ -141,6 +145,8 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
         ? { passed: true, message: `You evaluated ${ids.size} different models.` }
         : { passed: false, message: `You evaluated ${ids.size} model${ids.size === 1 ? '' : 's'} in this lesson; evaluate two different models from My models and compare their lap times.` };
     }
+    case 'compare-trails':
+      return compareTrails(ctx.evaluations, check.args[0] === 'left' ? 'left' : 'right', Number(check.args[1] ?? 0.6));
     case 'action-space-size': {
       const size = ctx.actionSpace.type === 'discrete' ? ctx.actionSpace.actions.length : null;
       return size === n
@@ -216,6 +222,58 @@ function nearCentre(evaluations: readonly SeenEvaluation[], limit: number): Chec
         passed: false,
         message: `The model lapped, but on average ${pct(best.centreOffset)} of the way from the centre line to the border (this step asks at most ${pct(limit)}): it did not learn to follow the centre line. Check that your reward pays most on the centre line (step 1), train a new model, and evaluate it.`,
       };
+}
+
+/**
+ * Share of an evaluation's steps on one side of the centre line, mean over its trials (0..1), or null when no
+ * trial's path was measured.
+ */
+export function sideShare(e: SeenEvaluation, side: 'left' | 'right'): number | null {
+  const shares = e.trials.map((t) => t.leftShare).filter((v): v is number => typeof v === 'number');
+  if (shares.length === 0) return null;
+  const left = shares.reduce((a, b) => a + b, 0) / shares.length;
+  return side === 'left' ? left : 1 - left;
+}
+
+/**
+ * The two evaluations a trail comparison shows: the newest one, and of the other models' evaluations the one that
+ * drove least on `side` (the most different; an unmeasured one counts as the least different).
+ * @returns `[other, newest]`, `[newest]` when only one model was evaluated, `[]` with none.
+ */
+export function trailPair<E extends SeenEvaluation>(evaluations: readonly E[], side: 'left' | 'right'): E[] {
+  const newest = evaluations.at(-1);
+  if (!newest) return [];
+  let other: E | null = null;
+  for (const e of evaluations) {
+    if (e.modelId === newest.modelId) continue;
+    if (!other || (sideShare(e, side) ?? 2) <= (sideShare(other, side) ?? 2)) other = e;
+  }
+  return other ? [other, newest] : [newest];
+}
+
+/**
+ * Whether two models drove differently, as two rewards should make them: the newest evaluation's model kept to
+ * `side` of the centre line for at least `share` of its steps (mean over its trials), and another model's
+ * evaluation (`trailPair`'s) did not.
+ */
+function compareTrails(evaluations: readonly SeenEvaluation[], side: 'left' | 'right', share: number): CheckResult {
+  const pct = (x: number): string => `${Math.round(100 * x)}%`;
+  const name = (e: SeenEvaluation): string => (e.modelName ? `"${e.modelName}"` : 'the model');
+  const [earlier, newest] = trailPair(evaluations, side);
+  if (!earlier) return { passed: false, message: 'No evaluation yet in this lesson. Train the two models of the steps above; each is evaluated when its training stops.' };
+  if (!newest) return { passed: false, message: `Only one model (${name(earlier)}) was evaluated in this lesson; there is nothing to compare it with. Train the second model of the step above.` };
+  const now = sideShare(newest, side);
+  const before = sideShare(earlier, side);
+  if (now === null || before === null) return { passed: false, message: 'Evaluate both models once more in this lesson (Evaluate in My models), so Raceline can see where they drove.' };
+  const saw = `${name(newest)} drove ${side} of the centre line ${pct(now)} of the time, ${name(earlier)} ${pct(before)}.`;
+  if (now >= share && before < share) return { passed: true, message: `${saw} Two rewards, two ways of driving: each model learned what its reward paid for.` };
+  if (now < share) {
+    return {
+      passed: false,
+      message: `${saw} This step asks for at least ${pct(share)} on the ${side} for the newest model. Check that its reward pays almost nothing on the other side (params['is_left_of_center']), train a new model, and let it be evaluated.`,
+    };
+  }
+  return { passed: false, message: `${saw} Both kept to the ${side}: evaluate the centre-line model of the first steps again, then the new one, and check.` };
 }
 
 /** The fastest lap over all evaluations, s, or null. */

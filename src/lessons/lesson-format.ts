@@ -44,6 +44,7 @@ export const CHECK_KINDS = [
   'evaluation-near-centre',
   'entropy-below',
   'compared-models',
+  'compare-trails',
   'action-space-size',
   'action-space-type',
   'hyperparameter-changed',

@@ -209,6 +209,11 @@ function parseCheck(body: string[], firstLine: number, fail: (line: number, mess
     case 'hyperparameter-is':
       if (args.length !== 2 || !(args[0] in defaultPpoConfig) || !Number.isFinite(Number(args[1]))) fail(line, `hyperparameter-is needs a PPO setting name and the value the step asks for, such as 'hyperparameter-is entropyCoef 0.005', got '${args.join(' ')}'`);
       break;
+    case 'compare-trails': {
+      const share = Number(args[1]);
+      if (args.length !== 2 || (args[0] !== 'left' && args[0] !== 'right') || !(share > 0 && share <= 1)) fail(line, `compare-trails needs a side and a share of the steps, such as 'compare-trails right 0.6', got '${args.join(' ')}'`);
+      break;
+    }
     case 'drove-with-keyboard':
       needNumber('the percent of a lap to drive');
       break;

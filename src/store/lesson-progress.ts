@@ -22,10 +22,19 @@ export interface LessonProgress {
   checksPassed: number[];
   /** Ids of models trained while the lesson was open. */
   modelsMade: string[];
-  /** Ids of models evaluated while the lesson was open, with each evaluation's trials. */
-  evaluations: { modelId: string; trials: { lapTimeS: number | null; progress: number; centreOffset?: number | null }[] }[];
+  /** Evaluations run while the lesson was open: the model, its trials, the first trial's thinned trail. */
+  evaluations: StoredEvaluation[];
   /** ms since the Unix epoch. */
   updatedAt: number;
+}
+
+/** One evaluation as a lesson keeps it (src/lessons/checks.ts `SeenEvaluation` has the meaning of each field). */
+export interface StoredEvaluation {
+  modelId: string;
+  modelName?: string;
+  trials: { lapTimeS: number | null; progress: number; centreOffset?: number | null; leftShare?: number | null }[];
+  /** `[m * 2]` x, y (m). */
+  trail?: number[];
 }
 
 /** Where the student is, one record. */
@@ -55,12 +64,18 @@ export function defaultPlace(): LessonPlace {
 const indices = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => Number.isInteger(x) && x >= 0) : []);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
+const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function restoreEvaluation(e: StoredEvaluation): StoredEvaluation {
+  const trials = e.trials.map((t) => ({ lapTimeS: numberOrNull(t?.lapTimeS), progress: Number(t?.progress) || 0, centreOffset: numberOrNull(t?.centreOffset), leftShare: numberOrNull(t?.leftShare) }));
+  const trail = Array.isArray(e.trail) && e.trail.length % 2 === 0 && e.trail.every((v) => typeof v === 'number' && Number.isFinite(v)) ? e.trail : undefined;
+  return { modelId: e.modelId, ...(typeof e.modelName === 'string' ? { modelName: e.modelName } : {}), trials, ...(trail ? { trail } : {}) };
+}
+
 /** Repairs a stored progress record: missing or damaged fields become empty (progress is never worth an error). */
 export function restoreProgress(raw: unknown, lessonId: string): LessonProgress {
   const r = (raw ?? {}) as Partial<LessonProgress>;
-  const evaluations = Array.isArray(r.evaluations)
-    ? r.evaluations.filter((e) => typeof e?.modelId === 'string' && Array.isArray(e.trials)).map((e) => ({ modelId: e.modelId, trials: e.trials.map((t) => ({ lapTimeS: typeof t?.lapTimeS === 'number' ? t.lapTimeS : null, progress: Number(t?.progress) || 0, centreOffset: typeof t?.centreOffset === 'number' ? t.centreOffset : null })) }))
-    : [];
+  const evaluations = Array.isArray(r.evaluations) ? r.evaluations.filter((e) => typeof e?.modelId === 'string' && Array.isArray(e.trials)).map(restoreEvaluation) : [];
   return { ...emptyProgress(lessonId), stepsDone: indices(r.stepsDone), checksPassed: indices(r.checksPassed), modelsMade: strings(r.modelsMade), evaluations, updatedAt: Number(r.updatedAt) || 0 };
 }
 

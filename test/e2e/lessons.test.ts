@@ -74,7 +74,7 @@ describe('lessons in the browser', () => {
     expect(await mapProgress('What reinforcement learning is')).toBe('done');
   });
 
-  it('3. A first reward function: checks the reward in the sandbox, trains until a lap, and sees the lap in evaluation', async () => {
+  it('3. A first reward function: checks the reward in the sandbox, trains until a lap, sees the lap in evaluation, and compares the trails of two rewards', async () => {
     await openLesson('A first reward function');
     await press('Apply setup');
     await expectPass(180_000); // Python: Pyodide loads in the sandbox on first use
@@ -85,9 +85,23 @@ describe('lessons in the browser', () => {
     await next();
     await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
     await expectPass();
+    // Two rewards, two trails: a second model paid for the right-hand side of the road.
+    await next();
+    await press('Apply setup');
+    await next();
+    await lesson.expectFail(/Only one model .* was evaluated in this lesson/);
+    expect(await panel.getByTestId('trail').count()).toBe(1);
+    await page.getByLabel('Model name').fill('right side');
+    await train();
+    await lesson.evaluationOf('right side');
+    const passed = await check();
+    console.log(`lesson 3, two rewards: ${passed}`);
+    expect(passed).toMatch(/^✓ Passed: "right side" drove right of the centre line \d+% of the time, .* \d+%\. Two rewards/);
+    expect(await panel.getByTestId('trail').count()).toBe(2);
+    expect(await panel.getByTestId('trail-compare').textContent()).toMatch(/right side.*right \d+%/);
     await finishLesson();
     expect(await mapProgress('A first reward function')).toBe('done');
-    expect(await panel.getByTestId('lesson-item').filter({ hasText: 'A first reward function' }).textContent()).toMatch(/1 model made/);
+    expect(await panel.getByTestId('lesson-item').filter({ hasText: 'A first reward function' }).textContent()).toMatch(/2 models made/);
   });
 
   it('4. Reading the training charts: trains 20 iterations (past the first lap) and sees the charts', async () => {

@@ -96,6 +96,23 @@ describe('runCheck', () => {
     expect((await runCheck(check('evaluation-near-centre 0.5'), ctx({ evaluations: [{ modelId: 'a', trials: [trial(30.1, null)] }] }))).message).toMatch(/Evaluate the model once more/);
   });
 
+  it('compare-trails passes when the new model keeps right and another model did not', async () => {
+    const seen = (modelId: string, leftShares: (number | null)[], modelName?: string) => ({ modelId, ...(modelName ? { modelName } : {}), trials: leftShares.map((leftShare) => ({ lapTimeS: 30, progress: 100, leftShare })) });
+    const centre = seen('a', [0.89, 0.9], 'centre');
+    const right = seen('b', [0.2, 0.25], 'right side');
+    const run = (evaluations: ReturnType<typeof seen>[]) => runCheck(check('compare-trails right 0.6'), ctx({ evaluations }));
+    expect((await run([])).message).toMatch(/No evaluation yet/);
+    expect((await run([centre, centre])).message).toMatch(/Only one model \("centre"\) was evaluated/);
+    expect(await run([centre, right])).toEqual({ passed: true, message: expect.stringMatching(/^"right side" drove right of the centre line 78% of the time, "centre" 10%\. Two rewards/) });
+    // The centre model again on the left, the newest in the middle: the newest did not keep right.
+    const middle = await run([centre, seen('c', [0.55])]);
+    expect(middle).toEqual({ passed: false, message: expect.stringMatching(/drove right of the centre line 45% .*asks for at least 60%.*is_left_of_center/) });
+    // Two right-side models: the comparison is with the one that drove least on the right, here the centre model.
+    expect((await run([centre, seen('d', [0.3]), right])).passed).toBe(true);
+    expect((await run([seen('d', [0.3]), right])).message).toMatch(/Both kept to the right/);
+    expect((await run([centre, seen('e', [null])])).message).toMatch(/Evaluate both models once more/);
+  });
+
   it('reward-penalises tells which behaviour the function still pays for', async () => {
     const centre = js(template('follow-center-line'));
     const still = await runCheck(check('reward-penalises standing-still'), ctx({ score: centre }));

@@ -30,6 +30,11 @@ describe('LessonProgressStore', () => {
     expect(restoreProgress({ stepsDone: [0, -1, 'x', 2], evaluations: [{ modelId: 3 }, { modelId: 'a', trials: [{ progress: '40' }] }] }, 'l')).toMatchObject({
       lessonId: 'l', stepsDone: [0, 2], checksPassed: [], evaluations: [{ modelId: 'a', trials: [{ lapTimeS: null, progress: 40 }] }],
     });
+    const kept = restoreProgress({ evaluations: [{ modelId: 'b', modelName: 'right side', trials: [{ progress: 100, lapTimeS: 30, leftShare: 0.2 }], trail: [0, 1, 2, 3] }, { modelId: 'c', trials: [], trail: [0, 'x'] }] }, 'l');
+    expect(kept.evaluations).toEqual([
+      { modelId: 'b', modelName: 'right side', trials: [{ lapTimeS: 30, progress: 100, centreOffset: null, leftShare: 0.2 }], trail: [0, 1, 2, 3] },
+      { modelId: 'c', trials: [] },
+    ]);
     expect(restorePlace({ step: -3, lessonId: 7, collapsed: 'yes' })).toMatchObject({ lessonId: null, step: 0, collapsed: false });
   });
 });

@@ -8,14 +8,14 @@
 import { untrack } from 'svelte';
 import type { Studio } from '../studio.svelte';
 import type { Lesson, LessonStep } from '../../lessons/lesson-format';
-import { runCheck, type CheckContext, type CheckResult } from '../../lessons/checks';
+import { runCheck, type CheckContext, type CheckResult, type SeenEvaluation } from '../../lessons/checks';
 import { REWARD_TEMPLATES } from '../../reward/examples';
 import type { PpoConfig } from '../../rl/config';
 import { decodeClassLink, isClassLink, type ClassLink } from '../../share/class-link';
 import { defaultPlace, emptyProgress, LessonProgressStore, restorePlace, type LessonPlace, type LessonProgress } from '../../store/lesson-progress';
 import { SHIPPED_TRACKS } from '../tracks';
 import { scoreInSandbox } from '../reward-scoring';
-import { meanCentreOffset } from '../../race/centre-offset';
+import { leftOfCentreShare, meanCentreOffset, thinTrail } from '../../race/centre-offset';
 import type { RewardSource } from '../../reward/compile';
 import { loadLessons } from './lesson-files';
 
@@ -295,10 +295,18 @@ export class LessonState {
       const e = this.studio.evaluation;
       if (!e) return;
       const track = untrack(() => this.studio.geometry());
-      const trials = e.trials.map((t) => ({ lapTimeS: t.lapTimeS, progress: t.progress, centreOffset: t.path ? meanCentreOffset(track, t.path) : null }));
+      const trials = e.trials.map((t) => ({
+        lapTimeS: t.lapTimeS,
+        progress: t.progress,
+        centreOffset: t.path ? meanCentreOffset(track, t.path) : null,
+        leftShare: t.path ? leftOfCentreShare(track, t.path) : null,
+      }));
+      const first = e.trials[0]?.path;
       untrack(() => {
         const lessonId = this.place.lessonId;
-        if (lessonId) void this.updateProgress(lessonId, (p) => ({ ...p, evaluations: [...p.evaluations, { modelId: e.modelId, trials }].slice(-20) }));
+        const modelName = this.studio.garage.entries.find((g) => g.model.id === e.modelId)?.model.name;
+        const seen: SeenEvaluation = { modelId: e.modelId, ...(modelName ? { modelName } : {}), trials, ...(first ? { trail: thinTrail(first) } : {}) };
+        if (lessonId) void this.updateProgress(lessonId, (p) => ({ ...p, evaluations: [...p.evaluations, seen].slice(-20) }));
       });
     });
   }
