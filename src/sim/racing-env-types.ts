@@ -87,6 +87,11 @@ export interface RacingEnvConfig {
   startNoise?: { lateral: number; heading: number };
   /** Physics sub-steps per control step (default 4, i.e. 60 Hz). */
   substeps?: number;
+  /**
+   * Lowest speed command the car accepts, m/s (default MIN_SPEED = 0.1, as simapp, which never lets a car stop).
+   * The keyboard lesson passes 0 so that a student who lets go of the keys can bring the car to rest.
+   */
+  minSpeed?: number;
   /** Boxes and bot cars on the track (object avoidance, head to bot), and whether cars race each other. Default none. */
   objects?: SceneConfig;
   /** Race resets with penalties instead of ending the episode (DeepRacer evaluation rules). Default none. */

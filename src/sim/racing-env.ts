@@ -110,6 +110,7 @@ export class RacingVectorEnv implements VectorEnv {
       autoreset: config.autoreset ?? true,
       startNoise: config.startNoise ?? { lateral: 0, heading: 0 },
       substeps: config.substeps ?? 4,
+      minSpeed: config.minSpeed ?? MIN_SPEED,
     };
     this.numEnvs = numEnvs;
     this.track = config.track;
@@ -254,7 +255,7 @@ export class RacingVectorEnv implements VectorEnv {
       if (this.parked[i]) continue;
       decodeAction(this.actionSpace, actions, i, this.cmd);
       const steering = Math.min(MAX_STEERING_DEG, Math.max(-MAX_STEERING_DEG, this.cmd[0]));
-      const speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, this.cmd[1]));
+      const speed = Math.min(MAX_SPEED, Math.max(this.cfg.minSpeed, this.cmd[1]));
       this.commands[2 * i] = steering;
       this.commands[2 * i + 1] = speed;
       this.controls[i].steerCmd = (steering * Math.PI) / 180 + (this.rig?.steeringOffset(i) ?? 0);

@@ -10,6 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
 import { fixtureZip, importFiles } from './garage-helpers';
 import { openLessons, type LessonDriver } from './lesson-helpers';
+import { describeViolations, seriousViolations } from './axe-helpers';
 import { decodeEventLink } from '../../src/share/event-link';
 
 const baseUrl = inject('baseUrl');
@@ -43,24 +44,52 @@ describe('lessons in the browser', () => {
     const notYet = await check();
     expect(notYet).toMatch(/^✗ Not yet: .*drive at least 5%/);
     await press('Drive the car');
-    // The driving area takes the focus: the arrows drive without clicking anywhere.
+    // The studio's main track view (in the Training column, not the lesson panel) becomes the driving area: it has
+    // the focus, shows the keyboard car and says how to drive.
+    const area = page.getByRole('region', { name: 'Training' }).getByTestId('drive-area');
+    await area.waitFor();
+    expect(await panel.getByTestId('drive-area').count()).toBe(0);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('drive-area');
+    expect(await area.getAttribute('role')).toBe('application');
+    expect(await area.textContent()).toMatch(/Keyboard car on .+: you are driving/);
+    expect(await page.getByTestId('drive-hint').textContent()).toMatch(/Driving: arrows or WASD/);
+    const vs = await seriousViolations(page);
+    expect(vs, describeViolations('keyboard drive', vs)).toEqual([]);
+    // The arrows drive without clicking anywhere.
     await page.keyboard.down('ArrowUp');
     await expect.poll(async () => Number.parseFloat((await panel.getByTestId('drive-best').textContent()) ?? '0'), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
     await page.keyboard.up('ArrowUp');
     const params = await panel.getByTestId('drive-params').textContent();
     expect(params).toMatch(/distance_from_center/);
     expect(params).toMatch(/all_wheels_on_track/);
-    expect(await panel.getByTestId('drive-live').textContent()).toMatch(/Progress \d+%|Off track|Stopped|Reversed/);
+    // With every key released the car brakes to rest and waits (no creep at 0.1 m/s, no "immobilized" ending).
+    await expect.poll(() => panel.getByTestId('drive-live').textContent(), { timeout: 10_000 }).toMatch(/^At rest/);
+    expect(await panel.getByTestId('drive-params').textContent()).toMatch(/speed\s*0(?!\.)/);
     await expectPass();
     await next();
     await expect.poll(() => panel.getByTestId('step-title').textContent()).toBe('Step 2 of 3: Read the params');
     // Leave the track on purpose: hold Left with the throttle until the episode ends off the road.
+    await area.focus();
     await page.keyboard.down('ArrowUp');
     await page.keyboard.down('ArrowLeft');
     await panel.getByTestId('drive-event').filter({ hasText: /Off track/ }).waitFor({ timeout: 20_000 });
     await page.keyboard.up('ArrowLeft');
     await page.keyboard.up('ArrowUp');
+    // The ending is shown and announced once: the event line is the live region; the hidden one does not repeat it.
+    const times = await page.evaluate(() => document.body.textContent!.split('all four wheels left the road').length - 1);
+    expect(times).toBe(1);
+    expect(await panel.getByTestId('drive-live').textContent()).not.toMatch(/Off track/);
+    // Escape in the driving area stops driving: the main view is the training view again, the focus in the panel.
+    await area.focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('drive-area').count()).toBe(0);
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="lesson-panel"]'))).toBe(true);
+    await panel.getByRole('button', { name: 'Drive the car', exact: true }).waitFor();
+    // And "Stop driving" in the panel does the same.
+    await press('Drive the car');
+    await area.waitFor();
     await press('Stop driving');
+    await expect.poll(() => page.getByTestId('drive-area').count()).toBe(0);
     await finishLesson();
     expect(await mapProgress('You are the agent')).toBe('done');
     // Finishing says so and offers the next lesson.

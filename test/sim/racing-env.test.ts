@@ -201,3 +201,26 @@ describe('env checker on the racing envs', () => {
     checkVectorEnv(new RacingVectorEnv(config({ numEnvs: 3, actionSpace: continuous, maxSteps: 30 })), { seed: 3 });
   });
 });
+
+describe('minSpeed', () => {
+  const stop = { type: 'discrete' as const, actions: [{ steering_angle: 0, speed: 0, index: 0 }] };
+  it('clamps a 0 m/s command to DeepRacer’s 0.1 m/s by default, so the car creeps on', () => {
+    const env = new RacingVectorEnv(config({ actionSpace: stop }));
+    env.reset({ seed: 1 });
+    for (let k = 0; k < 10; k++) env.step(Int32Array.of(0));
+    expect(env.lastParams[0]!.speed).toBeCloseTo(0.1, 6);
+    expect(env.lastInfo[0].progress).toBeGreaterThan(0);
+  });
+  it('with minSpeed 0 a 0 m/s command leaves the car at rest (and 15 still steps end the episode as immobilized)', () => {
+    const env = new RacingVectorEnv(config({ actionSpace: stop, minSpeed: 0, autoreset: false }));
+    env.reset({ seed: 1 });
+    let status = '';
+    for (let k = 0; k < 20 && !status.startsWith('imm'); k++) {
+      env.step(Int32Array.of(0));
+      status = env.lastInfo[0].status;
+    }
+    expect(env.lastParams[0]!.speed).toBe(0);
+    expect(env.lastInfo[0].progress).toBeLessThan(0.01);
+    expect(status).toBe('immobilized');
+  });
+});

@@ -18,6 +18,7 @@ import { scoreInSandbox } from '../reward-scoring';
 import { leftOfCentreShare, meanCentreOffset, thinTrail } from '../../race/centre-offset';
 import type { RewardSource } from '../../reward/compile';
 import { loadLessons } from './lesson-files';
+import { DriveState } from './drive-state.svelte';
 
 export class LessonState {
   lessons = $state.raw<Lesson[]>([]);
@@ -31,8 +32,8 @@ export class LessonState {
   result = $state.raw<CheckResult | null>(null);
   /** What applying a setup did, or why it did not. */
   setupNote = $state<string | null>(null);
-  /** The keyboard drive is open. */
-  driving = $state(false);
+  /** The keyboard drive of "You are the agent" (drive-state.svelte.ts); App.svelte draws it in the main track view. */
+  readonly drive = new DriveState((best) => this.recordDrive(best));
   /** The lesson just finished (shown on the map with the next one), until another lesson opens. */
   finished = $state.raw<{ lesson: Lesson; next: Lesson | null } | null>(null);
 
@@ -121,7 +122,7 @@ export class LessonState {
   }
 
   toggleCollapsed(): void {
-    if (!this.place.collapsed) this.driving = false;
+    if (!this.place.collapsed) this.drive.stop();
     this.setPlace({ collapsed: !this.place.collapsed });
   }
 
@@ -234,7 +235,20 @@ export class LessonState {
     if (progress > this.place.driveBestProgress + 0.5) this.setPlace({ driveBestProgress: progress });
   }
 
+  /** The keyboard drive is on. */
+  get driving(): boolean {
+    return this.drive.active;
+  }
+
+  /** Starts the keyboard drive on the studio's track; refused (false) while the studio trains. */
+  startDriving(): boolean {
+    if (this.studio.training) return false;
+    this.drive.start(this.studio.track);
+    return true;
+  }
+
   destroy(): void {
+    this.drive.stop();
     this.stopWatching();
     this.store?.close();
   }
@@ -269,6 +283,16 @@ export class LessonState {
 
   /** Records trained models and evaluations in the open lesson's progress; a failed check's result goes once the studio changes. */
   private watchStudio(): void {
+    // Training and driving never run together: Train stops the drive; a new track restarts it there.
+    $effect(() => {
+      if (this.studio.training) untrack(() => this.drive.stop());
+    });
+    $effect(() => {
+      const track = this.studio.track;
+      untrack(() => {
+        if (this.drive.active && this.drive.trackName !== track.name) this.drive.start(track);
+      });
+    });
     $effect(() => {
       const studio = this.studio;
       void [studio.rewardCode, studio.rewardLanguage, studio.trackName, studio.maxIterations, studio.stopOnLap, JSON.stringify($state.snapshot(studio.hyperparameters)), JSON.stringify($state.snapshot(studio.actionSpace))];
