@@ -34,6 +34,8 @@ export interface GeometryLabel {
   unit: string;
   /** The entry times `scale` is the quantity in `unit` (the network reads it divided by `scale`). */
   scale: number;
+  /** For a lookahead point: how far ahead along the centre line it is, m, and which of its two coordinates. */
+  lookahead?: { aheadM: number; axis: 'forward' | 'left' };
 }
 
 /**
@@ -48,8 +50,8 @@ export const TRACK_GEOMETRY_LABELS: readonly GeometryLabel[] = [
   { name: 'heading error vs track (left +)', unit: '°', scale: 180 },
   { name: 'distance from centre line (left +)', unit: '% of half-width', scale: 100 },
   ...LOOKAHEAD_M.flatMap((d) => [
-    { name: `centre line ${d} m ahead: forward`, unit: 'm', scale: LOOKAHEAD_SCALE },
-    { name: `centre line ${d} m ahead: left`, unit: 'm', scale: LOOKAHEAD_SCALE },
+    { name: `centre line ${d} m ahead: forward`, unit: 'm', scale: LOOKAHEAD_SCALE, lookahead: { aheadM: d, axis: 'forward' as const } },
+    { name: `centre line ${d} m ahead: left`, unit: 'm', scale: LOOKAHEAD_SCALE, lookahead: { aheadM: d, axis: 'left' as const } },
   ]),
 ];
 

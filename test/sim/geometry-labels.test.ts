@@ -18,6 +18,9 @@ describe('TRACK_GEOMETRY_LABELS', () => {
       expect(l.unit, l.name).not.toBe('');
       expect(l.scale, l.name).toBeGreaterThan(0);
     }
+    // The lookahead entries: a (forward, left) pair per LOOKAHEAD_M distance, after the car's own six numbers.
+    expect(TRACK_GEOMETRY_LABELS.slice(6).map((l) => l.lookahead)).toEqual(LOOKAHEAD_M.flatMap((d) => [{ aheadM: d, axis: 'forward' }, { aheadM: d, axis: 'left' }]));
+    expect(TRACK_GEOMETRY_LABELS.slice(0, 6).every((l) => !l.lookahead)).toBe(true);
   });
 
   it('turns each number back into the quantity its label names, in its unit', () => {
