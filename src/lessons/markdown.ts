@@ -1,22 +1,47 @@
 /**
  * A tiny markdown renderer for lesson text, safe by construction: every character of the source is HTML-escaped
  * first, then only this subset becomes markup — paragraphs, `- ` and `1. ` lists, **strong**, *emphasis*,
- * `inline code`, fenced code blocks and [links](https://…) to http(s) or in-page (#) addresses. Raw HTML in a lesson
- * file shows as text; it never reaches the page as markup. Pure: returns a string.
+ * `inline code`, fenced code blocks, [links](https://…) to http(s) or in-page (#) addresses, and glossary terms
+ * `[[episode]]` or `[[episodes|episode]]` (shown text | glossary name), each a button that opens the term's definition
+ * in a native popover. Raw HTML in a lesson file shows as text; it never reaches the page as markup. Pure: returns a
+ * string.
  */
+import { lookupTerm } from './glossary';
+
+/** `[[shown]]` or `[[shown|glossary name]]`, on escaped text. */
+const TERM_RE = /\[\[([^\]|]+)(?:\|([^\]|]+))?\]\]/g;
+
+/** The glossary names a text's `[[...]]` references stand for, in order (as written, unescaped). */
+export function glossaryRefs(source: string): string[] {
+  const withoutCode = source.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]+`/g, '');
+  return [...withoutCode.matchAll(TERM_RE)].map((m) => (m[2] ?? m[1]).trim());
+}
+
+/** Undoes `escapeHtml`. */
+function unescapeHtml(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** Options of `renderMarkdown`. */
+export interface RenderOptions {
+  /** Prefix of the popover ids (`<prefix>-term-<n>`); distinct for texts shown on one page at once. */
+  idPrefix?: string;
+}
 
 /** Escapes the five HTML-significant characters. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** Inline markup of one escaped line: code first (its content stays literal), then links, strong, emphasis. */
-function inline(escaped: string): string {
+/** Inline markup of one escaped line: code first (its content stays literal), then terms, links, strong, emphasis. */
+function inline(escaped: string, term: (shown: string, name: string) => string): string {
   const codes: string[] = [];
-  let s = escaped.replace(/`([^`]+)`/g, (_, c: string) => {
-    codes.push(`<code>${c}</code>`);
+  const hold = (html: string): string => {
+    codes.push(html);
     return `\u0000${codes.length - 1}\u0000`;
-  });
+  };
+  let s = escaped.replace(/`([^`]+)`/g, (_, c: string) => hold(`<code>${c}</code>`));
+  s = s.replace(TERM_RE, (_, shown: string, name: string | undefined) => hold(term(shown.trim(), (name ?? shown).trim())));
   s = s.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, label: string, href: string) => {
     const raw = href.replace(/&amp;/g, '&');
     if (!/^(https?:\/\/|#)/.test(raw)) return whole;
@@ -28,18 +53,36 @@ function inline(escaped: string): string {
 }
 
 /**
+ * A glossary term as markup: a button with the shown text (escaped) that opens a popover holding the term and its
+ * definition (escaped glossary text). An unknown name stays as the escaped text it was written as; lessons never get
+ * there, parse-lesson.ts refuses them.
+ */
+function termHtml(shownEscaped: string, nameEscaped: string, id: string): string {
+  const e = lookupTerm(unescapeHtml(nameEscaped));
+  if (!e) return `[[${shownEscaped}]]`;
+  return (
+    `<button type="button" class="term" popovertarget="${id}" data-term="${e.id}">${shownEscaped}</button>` +
+    `<span class="term-pop" id="${id}" popover><strong>${escapeHtml(e.term)}</strong> ${escapeHtml(e.definition)}</span>`
+  );
+}
+
+/**
  * Renders lesson markdown to HTML.
  * @param source markdown of the subset above; anything else is shown as escaped text.
+ * @param options `idPrefix` for the glossary popovers' ids (default `md`).
  */
-export function renderMarkdown(source: string): string {
+export function renderMarkdown(source: string, options: RenderOptions = {}): string {
+  const prefix = (options.idPrefix ?? 'md').replace(/[^A-Za-z0-9_-]/g, '');
+  let terms = 0;
+  const term = (shown: string, name: string): string => termHtml(shown, name, `${prefix}-term-${terms++}`);
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
   const out: string[] = [];
   let para: string[] = [];
   let list: { tag: 'ul' | 'ol'; items: string[] } | null = null;
   const flush = (): void => {
-    if (para.length > 0) out.push(`<p>${inline(escapeHtml(para.join(' ')))}</p>`);
+    if (para.length > 0) out.push(`<p>${inline(escapeHtml(para.join(' ')), term)}</p>`);
     para = [];
-    if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${inline(escapeHtml(i))}</li>`).join('')}</${list.tag}>`);
+    if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${inline(escapeHtml(i), term)}</li>`).join('')}</${list.tag}>`);
     list = null;
   };
   for (let i = 0; i < lines.length; i++) {

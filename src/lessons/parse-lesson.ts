@@ -7,6 +7,8 @@
 import { generateDiscreteActionSpace, validateActionSpace, type ActionSpace } from '../sim/action-space';
 import { defaultPpoConfig, resolvePpoConfig, type PpoConfig } from '../rl/config';
 import { REWARD_TEMPLATES } from '../reward/examples';
+import { glossaryEntry } from './glossary';
+import { glossaryRefs } from './markdown';
 import { CAMERA_SENSORS, LIDAR_SENSORS, sensorLayout, type SensorName } from '../sim/observation';
 import {
   CHECK_KINDS,
@@ -91,6 +93,13 @@ export function parseLesson(text: string, file: string): Lesson {
         s.check = parseCheck(body, start + 1, fail);
       } else (s.hint ?? s.text).push('```' + kind, ...body, '```');
       continue;
+    }
+    for (const name of glossaryRefs(line)) {
+      try {
+        glossaryEntry(name);
+      } catch (e) {
+        fail(i + 1, `[[${name}]]: ${(e as Error).message}`);
+      }
     }
     if (line.startsWith('## ')) {
       step = { title: line.slice(3).trim(), line: i + 1, text: [], hint: null, setup: null, check: null };

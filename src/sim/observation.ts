@@ -21,7 +21,39 @@ export const LOOKAHEAD_M = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0] as const;
 export const TRACK_GEOMETRY_SIZE = 6 + 2 * LOOKAHEAD_M.length;
 /** Observations are clipped to ±OBS_CLIP. */
 const OBS_CLIP = 5;
+const SPEED_SCALE = 4; // m/s
+const SLIP_SCALE = 2; // m/s
+const YAW_RATE_SCALE = 5; // rad/s
+const STEER_SCALE = (30 * Math.PI) / 180; // rad
 const LOOKAHEAD_SCALE = 3; // m
+const DEG = 180 / Math.PI;
+
+/** What one number of the TRACK_GEOMETRY vector is: a short name, its unit, and `scale` (unit per vector unit). */
+export interface GeometryLabel {
+  name: string;
+  unit: string;
+  /** The entry times `scale` is the quantity in `unit` (the network reads it divided by `scale`). */
+  scale: number;
+  /** For a lookahead point: how far ahead along the centre line it is, m, and which of its two coordinates. */
+  lookahead?: { aheadM: number; axis: 'forward' | 'left' };
+}
+
+/**
+ * The name and unit of each number of the TRACK_GEOMETRY vector, in the order `writeGeometryObservation` writes
+ * them ([TRACK_GEOMETRY_SIZE]; left and anticlockwise positive). "What the car sees" labels the vector with these.
+ */
+export const TRACK_GEOMETRY_LABELS: readonly GeometryLabel[] = [
+  { name: 'forward speed', unit: 'm/s', scale: SPEED_SCALE },
+  { name: 'sideways slide (left +)', unit: 'm/s', scale: SLIP_SCALE },
+  { name: 'turning rate (left +)', unit: '°/s', scale: YAW_RATE_SCALE * DEG },
+  { name: 'front-wheel angle (left +)', unit: '°', scale: STEER_SCALE * DEG },
+  { name: 'heading error vs track (left +)', unit: '°', scale: 180 },
+  { name: 'distance from centre line (left +)', unit: '% of half-width', scale: 100 },
+  ...LOOKAHEAD_M.flatMap((d) => [
+    { name: `centre line ${d} m ahead: forward`, unit: 'm', scale: LOOKAHEAD_SCALE, lookahead: { aheadM: d, axis: 'forward' as const } },
+    { name: `centre line ${d} m ahead: left`, unit: 'm', scale: LOOKAHEAD_SCALE, lookahead: { aheadM: d, axis: 'left' as const } },
+  ]),
+];
 
 /** DeepRacer's sensor names (`model_metadata.json` `sensor`), and Raceline's fast geometry vector. */
 export type CameraSensorName = 'FRONT_FACING_CAMERA' | 'STEREO_CAMERAS';
@@ -139,10 +171,10 @@ export function writeGeometryObservation(centre: CentreLine, s: GeometryInput, o
   let dh = s.heading - tmp[2];
   dh = Math.atan2(Math.sin(dh), Math.cos(dh));
   let k = offset;
-  out[k++] = clip(fwd / 4);
-  out[k++] = clip(lat / 2);
-  out[k++] = clip(s.yawRate / 5);
-  out[k++] = clip(s.steer / ((30 * Math.PI) / 180));
+  out[k++] = clip(fwd / SPEED_SCALE);
+  out[k++] = clip(lat / SLIP_SCALE);
+  out[k++] = clip(s.yawRate / YAW_RATE_SCALE);
+  out[k++] = clip(s.steer / STEER_SCALE);
   out[k++] = clip(dh / Math.PI);
   out[k++] = clip(s.offset / Math.max(s.width / 2, 1e-3));
   for (const d of LOOKAHEAD_M) {

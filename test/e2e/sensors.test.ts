@@ -16,7 +16,7 @@ describe('sensors in the studio (real Chromium, built site)', () => {
     await openStudio(page, baseUrl);
     // The default car reads the 22 track-geometry numbers.
     await expect.poll(() => page.getByTestId('sensor-description').textContent()).toMatch(/a car on the start line sees: 22 track-geometry numbers/);
-    expect(await page.getByTestId('geometry-vector').locator('li').count()).toBe(22);
+    expect(await page.getByTestId('sensor-view').getByTestId('geometry-number').count()).toBe(22);
 
     await page.getByRole('tab', { name: 'Sensors' }).click();
     await page.getByRole('radio', { name: /^Camera/ }).check();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/lessons/markdown';
+import { glossaryRefs, renderMarkdown } from '../../src/lessons/markdown';
 
 describe('renderMarkdown', () => {
   it('renders paragraphs, lists, emphasis, inline code, code blocks and links', () => {
@@ -22,5 +22,31 @@ describe('renderMarkdown', () => {
 
   it("keeps `params['speed']` literal inside code", () => {
     expect(renderMarkdown("Use `params['speed']` with *care*")).toBe('<p>Use <code>params[&#39;speed&#39;]</code> with <em>care</em></p>');
+  });
+});
+
+describe('renderMarkdown glossary terms', () => {
+  it('renders [[term]] and [[shown|term]] as a button opening a popover with the definition', () => {
+    const out = renderMarkdown('Each [[episode]] ends; many [[episodes|episode]] make [[Approx KL]] move.', { idPrefix: 'step' });
+    expect(out).toContain('<button type="button" class="term" popovertarget="step-term-0" data-term="episode">episode</button>');
+    expect(out).toContain('<span class="term-pop" id="step-term-0" popover><strong>Episode</strong> One attempt');
+    expect(out).toContain('popovertarget="step-term-1" data-term="episode">episodes</button>');
+    expect(out).toContain('data-term="approx-kl">Approx KL</button>');
+    expect(out).toContain('id="step-term-2" popover><strong>Approx KL</strong>');
+  });
+
+  it('keeps [[term]] literal inside code and an unknown term as text', () => {
+    expect(renderMarkdown('Write `[[episode]]`.')).toBe('<p>Write <code>[[episode]]</code>.</p>');
+    expect(renderMarkdown('[[no such term]]')).toBe('<p>[[no such term]]</p>');
+  });
+
+  it('lets no markup in through a term', () => {
+    const out = renderMarkdown('[[<img src=x onerror=alert(1)>|episode]] [[episode|<b>]]', { idPrefix: 'x" onclick="y' });
+    expect(out).not.toMatch(/<img|<b>|onclick=/);
+    expect(out).toContain('&lt;img src=x onerror=alert(1)&gt;</button>');
+  });
+
+  it('lists the glossary names a text links to, outside code', () => {
+    expect(glossaryRefs('[[episode]] and [[steps|step]] but not `[[reward]]`\n```\n[[policy]]\n```')).toEqual(['episode', 'step']);
   });
 });

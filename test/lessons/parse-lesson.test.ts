@@ -90,6 +90,14 @@ describe('parseLesson', () => {
     expect(failure(GOOD.replace('Do the *first* thing.', '').replace('### Hint\n\nA hint with `code`.', '')).message).toMatch(/step 'First step' has no instruction/);
   });
 
+  it('refuses a [[term]] the glossary does not hold, with its line, and accepts known ones', () => {
+    const known = parseLesson(GOOD.replace('Do the *first* thing.', 'Do the *first* [[episode]] of many [[steps|step]].'), 'x.md');
+    expect(known.steps[0].instruction).toContain('[[episode]]');
+    const e = failure(GOOD.replace('Do the *first* thing.', 'Do the *first* [[episdoe]].'));
+    expect(e.message).toMatch(/x\.md line \d+: \[\[episdoe\]\]: 'episdoe' is not in the glossary/);
+    expect(e.line).toBe(GOOD.split('\n').findIndex((l) => l.includes('Do the *first* thing.')) + 1);
+  });
+
   it('accepts only the penalised cases it can build', () => {
     expect(parseLesson(GOOD.replace('entropy-below 1.5', 'reward-penalises zig-zag'), 'x.md').steps[0].check).toEqual({ kind: 'reward-penalises', args: ['zig-zag'] });
     expect(failure(GOOD.replace('entropy-below 1.5', 'reward-penalises speeding')).message).toMatch(/reward-penalises needs one of reversing, zig-zag, standing-still, off-track/);
