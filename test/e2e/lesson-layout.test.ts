@@ -94,7 +94,7 @@ describe('the studio on a school laptop', () => {
     await panel.getByRole('button', { name: 'Open lesson: A first reward function' }).click();
     await expect.poll(() => panel.getByTestId('lesson-title').textContent()).toBe('A first reward function');
     await panel.getByRole('button', { name: /^Step 3: / }).click();
-    await expect.poll(() => panel.getByTestId('step-title').textContent()).toBe('Step 3 of 3: Watch it drive');
+    await expect.poll(() => panel.getByTestId('step-title').textContent()).toBe('Step 3 of 5: Watch it drive');
     await importFiles(page, await fixtureZip('fixture-a'));
     await page.getByRole('button', { name: 'Evaluate fixture-a' }).click();
     const evaluation = page.getByTestId('evaluation');
