@@ -7,46 +7,29 @@ import type { Track } from '../track/track';
 import { emptyNearest } from '../track/polyline';
 
 /**
- * Mean |distance from the centre line| / (half the local width) over the steps of `path`.
+ * Where a driven path ran against the centre line, in one pass over its steps: the mean |distance from the centre
+ * line| / (half the local width), and the share of steps left of the line (DeepRacer's `is_left_of_center`, seen in
+ * the track's driving direction).
  * @param path `[steps * 3]` x (m), y (m), heading (rad) per step, as `TrialResult.path`.
- * @returns the fraction (≥ 0; above 1 means mostly off the road), or null for a path with no steps.
+ * @returns `centreOffset` (≥ 0; above 1 means mostly off the road) and `leftShare` (0..1; 1 − it is the share right
+ *   of the line), or null for a path with no steps.
  */
-export function meanCentreOffset(track: Track, path: Float32Array): number | null {
+export function centreLineStats(track: Track, path: Float32Array): { centreOffset: number; leftShare: number } | null {
   const steps = Math.floor(path.length / 3);
   if (steps === 0) return null;
   const near = emptyNearest();
   let hint = -1;
   let sum = 0;
-  for (let k = 0; k < steps; k++) {
-    const x = path[3 * k];
-    const y = path[3 * k + 1];
-    track.project(x, y, hint, near);
-    hint = near.segment;
-    sum += Math.sqrt(near.dist2) / (track.widthAt(near.px, near.py, hint) / 2);
-  }
-  return sum / steps;
-}
-
-/**
- * Share of the steps of `path` that the car spent left of the centre line (DeepRacer's `is_left_of_center`, seen
- * in the track's driving direction).
- * @param path `[steps * 3]` x (m), y (m), heading (rad) per step, as `TrialResult.path`.
- * @returns a fraction in 0..1 (1 − it is the share right of the line), or null for a path with no steps.
- */
-export function leftOfCentreShare(track: Track, path: Float32Array): number | null {
-  const steps = Math.floor(path.length / 3);
-  if (steps === 0) return null;
-  const near = emptyNearest();
-  let hint = -1;
   let left = 0;
   for (let k = 0; k < steps; k++) {
     const x = path[3 * k];
     const y = path[3 * k + 1];
     track.project(x, y, hint, near);
     hint = near.segment;
+    sum += Math.sqrt(near.dist2) / (track.widthAt(near.px, near.py, hint) / 2);
     if (track.isLeftOfCenter(x, y, hint)) left++;
   }
-  return left / steps;
+  return { centreOffset: sum / steps, leftShare: left / steps };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { leftOfCentreShare, meanCentreOffset, thinTrail } from '../../src/race/centre-offset';
+import { centreLineStats, thinTrail } from '../../src/race/centre-offset';
 import { shippedTrack } from '../helpers/tracks';
 
 const track = shippedTrack('reinvent_base');
+const leftShare = (path: Float32Array) => centreLineStats(track, path)?.leftShare ?? null;
 
 /** A path along the track at `offset` m to the left of the centre line (negative: right), one point per 5 cm. */
 function pathAt(offset: number, metres = track.length): Float32Array {
@@ -16,14 +17,14 @@ function pathAt(offset: number, metres = track.length): Float32Array {
 
 describe('where a trail drove', () => {
   it('tells the left of the centre line from the right, in the driving direction', () => {
-    expect(leftOfCentreShare(track, pathAt(0.2))).toBeGreaterThan(0.99);
-    expect(leftOfCentreShare(track, pathAt(-0.2))).toBeLessThan(0.01);
-    expect(leftOfCentreShare(track, new Float32Array(0))).toBeNull();
+    expect(leftShare(pathAt(0.2))).toBeGreaterThan(0.99);
+    expect(leftShare(pathAt(-0.2))).toBeLessThan(0.01);
+    expect(leftShare(new Float32Array(0))).toBeNull();
     // Half the lap on each side.
     const half = track.length / 2;
     const mixed = Float32Array.from([...pathAt(0.2, half), ...Array.from(pathAt(-0.2)).slice(Math.round(half / 0.05) * 3)]);
-    expect(leftOfCentreShare(track, mixed)).toBeCloseTo(0.5, 1);
-    expect(meanCentreOffset(track, pathAt(-0.2))).toBeCloseTo(0.2 / (track.nominalWidth / 2), 1);
+    expect(leftShare(mixed)).toBeCloseTo(0.5, 1);
+    expect(centreLineStats(track, pathAt(-0.2))?.centreOffset).toBeCloseTo(0.2 / (track.nominalWidth / 2), 1);
   });
 
   it('thins a trail to at most the points asked, keeping its ends, to the centimetre', () => {

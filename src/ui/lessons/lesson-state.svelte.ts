@@ -15,7 +15,7 @@ import { decodeClassLink, isClassLink, type ClassLink } from '../../share/class-
 import { defaultPlace, emptyProgress, LessonProgressStore, restorePlace, type LessonPlace, type LessonProgress } from '../../store/lesson-progress';
 import { SHIPPED_TRACKS } from '../tracks';
 import { scoreInSandbox } from '../reward-scoring';
-import { leftOfCentreShare, meanCentreOffset, thinTrail } from '../../race/centre-offset';
+import { centreLineStats, thinTrail } from '../../race/centre-offset';
 import type { RewardSource } from '../../reward/compile';
 import { loadLessons } from './lesson-files';
 import { DriveState } from './drive-state.svelte';
@@ -319,12 +319,10 @@ export class LessonState {
       const e = this.studio.evaluation;
       if (!e) return;
       const track = untrack(() => this.studio.geometry());
-      const trials = e.trials.map((t) => ({
-        lapTimeS: t.lapTimeS,
-        progress: t.progress,
-        centreOffset: t.path ? meanCentreOffset(track, t.path) : null,
-        leftShare: t.path ? leftOfCentreShare(track, t.path) : null,
-      }));
+      const trials = e.trials.map((t) => {
+        const sides = t.path ? centreLineStats(track, t.path) : null;
+        return { lapTimeS: t.lapTimeS, progress: t.progress, centreOffset: sides?.centreOffset ?? null, leftShare: sides?.leftShare ?? null };
+      });
       const first = e.trials[0]?.path;
       untrack(() => {
         const lessonId = this.place.lessonId;
