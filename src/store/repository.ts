@@ -183,19 +183,20 @@ export class RacelineStore {
   async labelModel(modelId: string, name: string, notes: string): Promise<LabelRecord> {
     const trimmed = name.trim();
     if (trimmed === '') throw new InvalidRecordError('A model needs a name: type at least one character. Nothing was changed.');
-    const label = checkWrite(
-      { type: 'label', version: 1, id: newId('label'), modelId, createdAt: Date.now(), name: trimmed, notes },
-      'label',
-      `the name of model "${modelId}"`,
-    );
+    const what = `the name of model "${modelId}"`;
+    checkWrite({ type: 'label', version: 1, id: newId('label'), modelId, createdAt: Date.now(), name: trimmed, notes }, 'label', what);
     const db = this.db;
-    await guard(`renaming model "${modelId}"`, 'the new name', () =>
+    return guard(`renaming model "${modelId}"`, 'the new name', () =>
       db.transaction('rw', db.models, db.labels, async () => {
         if ((await db.models.where('id').equals(modelId).count()) === 0) throw new RecordNotFoundError('model', modelId);
+        // Two renames in one millisecond must still order: the new label is always later than the newest one.
+        const times = (await db.labels.where('modelId').equals(modelId).toArray()).map((l) => Number(l.createdAt) || 0);
+        const createdAt = Math.max(Date.now(), ...times.map((t) => t + 1));
+        const label = checkWrite({ type: 'label', version: 1, id: newId('label'), modelId, createdAt, name: trimmed, notes }, 'label', what);
         await db.labels.add(label);
+        return label;
       }),
     );
-    return label;
   }
 
   /** The newest label of a model, or null when it was never renamed. @throws RestoreError when unreadable. */

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RacelineDb } from '../../src/store/db';
 import { RacelineStore } from '../../src/store/repository';
 import { TrackStore, uniqueTrackName } from '../../src/store/track-repository';
@@ -61,6 +61,18 @@ describe('garage', () => {
     expect(await db.labels.count()).toBe(0);
     const after = await store.readGarage();
     expect(after.records.map((e) => [e.model.id, e.model.parentId, e.model.parentName])).toEqual([['b', 'a', 'First']]);
+  });
+
+  it('orders two renames made in the same millisecond by the order they were made', async () => {
+    await store.saveModel(makeModel({ id: 'a', name: 'First', createdAt: 1 }), makeWeights());
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    try {
+      for (const name of ['One', 'Two', 'Three']) await store.labelModel('a', name, '');
+    } finally {
+      clock.mockRestore();
+    }
+    expect((await store.currentLabel('a'))?.name).toBe('Three');
+    expect((await store.readGarage()).records[0].name).toBe('Three');
   });
 
   it('keeps extras with the model in one transaction and deletes them with it', async () => {
