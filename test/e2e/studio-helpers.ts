@@ -17,7 +17,8 @@ export async function setRewardCode(page: Page, code: string, language: 'javascr
   const name = language === 'python' ? 'Python' : 'JavaScript';
   const radio = page.getByRole('radio', { name, exact: true });
   if (!(await radio.isChecked())) {
-    const accept = (d: Dialog) => void d.accept();
+    // A page that already accepts every dialog (lesson-helpers' openLessons) has answered it first: nothing to do.
+    const accept = (d: Dialog) => void d.accept().catch(() => {});
     page.on('dialog', accept);
     try {
       await radio.check();
