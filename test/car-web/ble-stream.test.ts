@@ -28,7 +28,7 @@ describe('Web Bluetooth transport (fake NUS car → virtual car)', () => {
       const { int8 } = await fixtureInput();
       const car = new VirtualCar({ clock: realClock });
       const device = new FakeBleCar(car, c.payload, c.longWrite);
-      const stream = await openNusStream(device, { probeTimeoutMs: 100 });
+      const stream = await openNusStream(device, { probeTimeoutMs: 1000 });
       expect(stream.writeSize).toBe(c.expected);
       const afterProbe = device.attempted.length;
       const r = await uploadPack({ clock: realClock, pack: int8, connect: async () => stream });
@@ -43,7 +43,7 @@ describe('Web Bluetooth transport (fake NUS car → virtual car)', () => {
   it('a probe that was cut short leaves the car nothing but filler (no bad frame, no request)', async () => {
     const car = new VirtualCar({ clock: realClock });
     const device = new FakeBleCar(car, 20, 'truncate');
-    await openNusStream(device, { probeTimeoutMs: 50 });
+    await openNusStream(device, { probeTimeoutMs: 1000 });
     expect(device.delivered).toEqual([20, 20]); // the 244- and 182-byte probes, cut to their first 20 (zero) bytes
     expect(car.device.stats).toMatchObject({ frames: 0, badFrames: 0 });
   });
@@ -51,7 +51,7 @@ describe('Web Bluetooth transport (fake NUS car → virtual car)', () => {
   it('steps the write size down when a write is refused later, and closes at the floor', async () => {
     const car = new VirtualCar({ clock: realClock });
     const device = new FakeBleCar(car, 244, 'throw');
-    const stream = await openNusStream(device, { probeTimeoutMs: 50 });
+    const stream = await openNusStream(device, { probeTimeoutMs: 1000 });
     expect(stream.writeSize).toBe(244);
     device.attPayload = 100; // the link renegotiated
     await stream.write(new Uint8Array(300).fill(0));
@@ -69,7 +69,7 @@ describe('Web Bluetooth transport (fake NUS car → virtual car)', () => {
     const { float32 } = await fixtureInput();
     const car = new VirtualCar({ clock: realClock });
     const device = new FakeBleCar(car, 185, 'throw');
-    const link = await requestBluetoothLink(bluetoothOf(device), { probeTimeoutMs: 50 });
+    const link = await requestBluetoothLink(bluetoothOf(device), { probeTimeoutMs: 1000 });
     expect(link.label).toBe('Bluetooth: Raceline-test');
     let dropped = false;
     const r = await uploadPack({
