@@ -18,8 +18,18 @@ export interface IterationPoint {
   meanProgress: number;
   /** Episodes of this iteration that completed a lap. */
   laps: number;
+  /** Mean over the update's minibatches (CleanRL `losses/entropy`), nats. */
   entropy: number;
+  /** CleanRL `losses/approx_kl`, the k3 estimator. */
   approxKl: number;
+  /** CleanRL `losses/policy_loss`, `losses/value_loss`, `losses/clipfrac`; absent in runs saved before they were kept. */
+  policyLoss?: number;
+  valueLoss?: number;
+  clipFraction?: number;
+  /** CleanRL `losses/explained_variance` of the value head on this rollout; null when the returns had no variance. */
+  explainedVariance?: number | null;
+  /** The learning rate of this update (`charts/learning_rate`). */
+  learningRate?: number;
   /** Env steps per second of this iteration. */
   sps: number;
 }

@@ -76,6 +76,11 @@ export class Studio {
   hyperparameters = $state<Partial<PpoConfig>>({ numEnvs: 8 });
   maxMinutes = $state(10);
   stopOnLap = $state(true);
+  /**
+   * One sim worker and the WASM learner, so the same settings and seed give the same model on any computer, and the
+   * model `npm run train` makes with them (slower where the machine has more cores or a GPU).
+   */
+  reproducible = $state(false);
   /** Stop after this many iterations; null: no limit (DeepRacer stops on time only; lessons set it). */
   maxIterations = $state<number | null>(null);
   /** What is on the track while training (object avoidance, head to bot); null for a time trial. */
@@ -301,6 +306,7 @@ export class Studio {
       stopOnLap: this.stopOnLap,
       maxIterations: this.maxIterations,
       evalTrials: 3,
+      ...(this.reproducible ? { simWorkers: 1, learnerBackends: ['wasm'] } : {}),
       initialNetwork: clone ? { spec: clone.network.spec, weights: clone.network.weights.slice() } : null,
       objects: this.trainingObjects ?? undefined,
       ...this.sensing.forTraining(config.seed),

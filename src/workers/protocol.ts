@@ -12,6 +12,7 @@ import type { TraceColumns } from '../race/trace-columns';
 import type { SensorName } from '../sim/observation';
 import type { DomainRandomization } from '../sim/sensor-rig';
 import type { EmbedderSpec } from '../rl/embedder-spec';
+import type { ShardRollout } from '../rl/rollout-source';
 
 /** The network as it travels: its JSON spec and flat float32 weights. */
 export interface NetworkBlob {
@@ -34,8 +35,9 @@ export interface SimInit {
   rewardPort: MessagePort | null;
   /** Cars in this worker. */
   numEnvs: number;
-  /** Seed of this worker's env and sampling streams. */
-  seed: number;
+  /** This worker's shard streams (`trainingStreams`): its action sampling and its env's reset. */
+  actionSeed: number;
+  envSeed: number;
   /** Index of this worker's first car among all cars (for colours and start positions). */
   firstCar: number;
   /** Start of this worker's first episode, fraction of the lap, so workers spread around the track. */
@@ -61,48 +63,15 @@ export interface WorkerError {
   line: number | null;
 }
 
-/** One sim worker's share of a rollout, with GAE already computed there. Arrays are [size, ...] flat. */
-export interface RolloutShare {
-  size: number;
-  observations: Float32Array;
-  actions: Int32Array | Float32Array;
-  logProbs: Float32Array;
-  values: Float32Array;
-  advantages: Float32Array;
-  returns: Float32Array;
-}
-
-/** Finished episode summary for the charts and stop rules. */
-export interface EpisodeSummary {
-  car: number;
-  reward: number;
-  steps: number;
-  progress: number;
-  status: string;
-  lapTimeS: number | null;
-}
-
 export type CollectResult =
-  | {
+  | (ShardRollout & {
       ok: true;
-      share: RolloutShare;
-      episodes: EpisodeSummary[];
-      envSteps: number;
-      simulateMs: number;
-      actMs: number;
       /** The best episode of this collect by progress: its path [m * 2] (x, y per step) and progress. */
       best: { progress: number; path: Float32Array } | null;
       /** With `SimInit.simTrace`: the episodes that ended during this collect, numbered from 0. */
       trace?: TraceColumns | null;
-    }
+    })
   | { ok: false; error: WorkerError };
-
-export interface CollectOptions {
-  minEpisodes: number;
-  maxSteps: number;
-  gamma: number;
-  gaeLambda: number;
-}
 
 export interface LearnerInit {
   config: PpoConfig;
@@ -123,14 +92,6 @@ export interface LearnerReady {
   reason: string;
   timingsMs: Record<string, number>;
   network: NetworkBlob;
-}
-
-export interface UpdateResult {
-  losses: { policyLoss: number; valueLoss: number; entropy: number; approxKl: number; clipFraction: number; explainedVariance: number };
-  epochsRun: number;
-  samples: number;
-  updateMs: number;
-  weights: Float32Array;
 }
 
 export interface EvaluateRequest {

@@ -11,20 +11,16 @@ import { Track } from '../track/track';
 import { RacingVectorEnv } from '../sim/racing-env';
 import { OBJECT_VIEW_KIND, OBJECT_VIEW_STRIDE } from '../sim/objects';
 import type { ResetOptions, VectorEnv, VectorStepResult } from '../sim/env';
-import { Rng } from '../sim/rng';
-import { spaceSize } from '../sim/spaces';
 import { connectRemoteReward } from './remote-reward';
 import { RewardError, type RewardFunction } from '../reward/reward-function';
 import { selectBackend } from '../rl/backend';
 import { ActorCriticNetwork } from '../rl/networks';
 import { ActorCritic } from '../rl/policy';
-import { RolloutBuffer } from '../rl/rollout-buffer';
-import { collectRollout, type RolloutState } from '../rl/rollout';
-import { computeGae } from '../rl/gae';
+import { EnvShard, type CollectRequest } from '../rl/rollout-source';
 import { evaluatePolicy } from '../race/evaluate';
 import { LogLimiter } from './log-limiter';
 import { TraceRecorder, traceBuffers } from '../race/trace-columns';
-import type { CollectOptions, CollectResult, EpisodeSummary, EvaluateRequest, EvaluateResult, SimInit, WorkerError } from './protocol';
+import type { CollectResult, EvaluateRequest, EvaluateResult, SimInit, WorkerError } from './protocol';
 
 /** The reward of an evaluation-only worker: DeepRacer's evaluation does not use rewards. */
 const ZERO_REWARD: RewardFunction = { language: 'javascript', evaluate: (batch) => batch.map(() => 0) };
@@ -127,9 +123,7 @@ export class SimWorker {
   private init_: SimInit | null = null;
   private env: ObservedEnv | null = null;
   private policy: ActorCritic | null = null;
-  private buffer: RolloutBuffer | null = null;
-  private state: RolloutState | null = null;
-  private rng = new Rng(0);
+  private shard: EnvShard | null = null;
   private track: Track | null = null;
   /** With `SimInit.simTrace`: the training episodes' sim-trace since the last collect. */
   private recorder: TraceRecorder | null = null;
@@ -154,7 +148,7 @@ export class SimWorker {
             await connectRemoteReward(
               init.rewardPort,
               { code: init.rewardCode, language: init.rewardLanguage },
-              { seed: init.seed, onPrint: log ? (line) => log.push(line) : undefined },
+              { seed: init.envSeed, onPrint: log ? (line) => log.push(line) : undefined },
             )
           ).reward
         : ZERO_REWARD;
@@ -175,15 +169,7 @@ export class SimWorker {
       this.env.sensorSink = onSensor ?? null;
       this.policy?.dispose();
       this.policy = new ActorCritic(ActorCriticNetwork.fromSerialized({ spec: init.network.spec as never, weightData: init.network.weights.slice().buffer }));
-      const actionSpace = inner.singleActionSpace;
-      this.buffer = new RolloutBuffer({
-        numEnvs: init.numEnvs,
-        obsSize: spaceSize(inner.singleObservationSpace),
-        actionSize: actionSpace.type === 'discrete' ? 1 : spaceSize(actionSpace),
-        discreteActions: actionSpace.type === 'discrete',
-      });
-      this.rng = new Rng(init.seed);
-      this.state = { observations: this.env.reset({ seed: init.seed }).observations };
+      this.shard = new EnvShard(this.env, this.policy, { actionSeed: init.actionSeed, envSeed: init.envSeed }, init.firstCar);
       return { ok: true, backend: backend.name, rewardMs };
     } catch (e) {
       return { ok: false, error: toWorkerError(e) };
@@ -196,49 +182,20 @@ export class SimWorker {
     this.policy.network.setWeights(weights);
   }
 
-  /** Collects this worker's share of an iteration and computes its advantages and returns. */
-  async collect(options: CollectOptions): Promise<CollectResult> {
-    const { env, policy, buffer, state } = this;
-    if (!env || !policy || !buffer || !state || !this.init_) return { ok: false, error: { kind: 'Error', message: 'SimWorker.collect before init', line: null } };
+  /** Collects this worker's share of an iteration and computes its advantages and returns (arrays transferred). */
+  async collect(request: CollectRequest): Promise<CollectResult> {
+    const { env, shard } = this;
+    if (!env || !shard) return { ok: false, error: { kind: 'Error', message: 'SimWorker.collect before init', line: null } };
     try {
       env.best = null;
-      const r = await collectRollout(env, policy, buffer, state, { minEpisodes: options.minEpisodes, maxSteps: options.maxSteps, gamma: options.gamma, rng: this.rng });
-      const b = buffer.flatten();
-      const { advantages, returns } = computeGae({
-        rewards: b.rewards,
-        values: b.values,
-        dones: b.dones,
-        lastValues: r.lastValues,
-        gamma: options.gamma,
-        gaeLambda: options.gaeLambda,
-        numSteps: r.steps,
-        numEnvs: env.numEnvs,
-      });
-      const share = {
-        size: b.size,
-        observations: b.observations.slice(0, b.size * buffer.obsSize),
-        actions: b.actions.slice(0, b.size * buffer.actionSize),
-        logProbs: b.logProbs.slice(0, b.size),
-        values: b.values.slice(0, b.size),
-        advantages,
-        returns,
-      };
-      const first = this.init_.firstCar;
-      const episodes: EpisodeSummary[] = r.episodes.map((e) => ({
-        car: first + e.envIndex,
-        reward: e.episodicReturn,
-        steps: e.episodicLength,
-        progress: Number(e.extra?.progress ?? 0),
-        status: String(e.extra?.status ?? ''),
-        lapTimeS: (e.extra?.lapTimeS as number | null) ?? null,
-      }));
+      const r = await shard.collect(request, true);
       const best = env.best as ObservedEnv['best']; // set by env.step during the rollout
       const trace = this.recorder ? this.recorder.take() : null;
-      const result: CollectResult = { ok: true, share, episodes, envSteps: r.envSteps, simulateMs: r.simulateMs, actMs: r.actMs, best, trace };
+      const { share } = r;
       const transfer = [share.observations.buffer, share.actions.buffer, share.logProbs.buffer, share.values.buffer, share.advantages.buffer, share.returns.buffer];
       if (best) transfer.push(best.path.buffer);
       if (trace) transfer.push(...traceBuffers(trace));
-      return Comlink.transfer(result, transfer as ArrayBuffer[]);
+      return Comlink.transfer({ ok: true, ...r, best, trace }, transfer as ArrayBuffer[]);
     } catch (e) {
       return { ok: false, error: toWorkerError(e) };
     }

@@ -16,7 +16,10 @@ import { summarizeTrials } from '../race/evaluate';
 import type { IterationPoint } from '../rl/training-types';
 import type { SimWorker } from './sim.worker';
 import type { LearnerWorker } from './learner.worker';
-import type { CollectResult, EpisodeSummary, EvaluateResult, LearnerReady, NetworkBlob, WorkerError } from './protocol';
+import type { EvaluateResult, LearnerReady, NetworkBlob, WorkerError } from './protocol';
+import { PpoTrainer } from '../rl/ppo';
+import { firstCarOf, trainingStreams } from '../rl/rollout-source';
+import { CollectError, RemoteUpdater, WorkerRolloutSource } from './worker-rollout';
 import { WASM_PATHS } from './wasm-paths';
 import { RewardSandbox } from '../sandbox/reward-sandbox';
 import { REWARD_CALL_LIMIT_S } from './remote-reward';
@@ -44,8 +47,14 @@ export interface TrainingSetup {
   maxIterations?: number | null;
   /** Start from these weights (clone) instead of fresh ones. */
   initialNetwork?: NetworkBlob | null;
-  /** Sim workers to use (default: `navigator.hardwareConcurrency - 1`, at least 1, at most the number of cars). */
+  /**
+   * Sim workers to use (default: `navigator.hardwareConcurrency - 1`, at least 1, at most the number of cars). Each
+   * is one shard of the rollout with its own streams, so a run is reproducible for a given seed, settings and
+   * number of sim workers; with one, it trains the model `npm run train` trains with the same seed and settings.
+   */
   simWorkers?: number;
+  /** Backends the learner may pick from, by measurement (default: all the browser has). */
+  learnerBackends?: string[];
   /** Boxes and bot cars on the track while training and in its evaluations (object avoidance, head to bot). */
   objects?: SceneConfig;
   /** DeepRacer's sensor list (default `['TRACK_GEOMETRY']`, the MLP); a camera or LiDAR trains DeepRacer's embedders. */
@@ -206,6 +215,7 @@ export class TrainingClient {
         network: setup.initialNetwork ?? null,
         embedder: embedderFor(sensorLayout(sensors), setup.cameraNetwork),
         wasmPaths: WASM_PATHS,
+        backends: setup.learnerBackends,
       });
       backend = ready.backend;
       network = ready.network;
@@ -227,6 +237,7 @@ export class TrainingClient {
         this.stop();
       };
       const rewardWorkers = await Promise.all(Array.from({ length: numSims }, () => this.sandbox!.startWorker(setup.rewardLanguage)));
+      const streams = trainingStreams(cfg.seed, numSims);
       const inits = [];
       for (let w = 0; w < numSims; w++) {
         const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `raceline-sim-${w}` });
@@ -246,7 +257,8 @@ export class TrainingClient {
               rewardLanguage: setup.rewardLanguage,
               rewardPort: rewardWorkers[w].port,
               numEnvs: this.firstCar(w + 1, numSims) - firstCar,
-              seed: cfg.seed * 1000 + w,
+              actionSeed: streams.actionSeeds[w],
+              envSeed: streams.envSeeds[w],
               firstCar,
               startFraction: w / numSims,
               network: ready.network,
@@ -275,7 +287,13 @@ export class TrainingClient {
       }
       callbacks.onStatus?.('running');
 
-      const perWorker = Math.ceil(cfg.episodesPerIteration / numSims);
+      const source = new WorkerRolloutSource(this.sims, cfg.numEnvs, {
+        beforeCollect: () => this.startWatchdog('collect', REWARD_TIME_LIMIT_S),
+        afterCollect: () => this.stopWatchdog(),
+      });
+      const updater = new RemoteUpdater(this.learner);
+      // The one PPO iteration (rl/ppo.ts); this client keeps the lifecycle: pause, stop, limits, evaluation, autosave.
+      const trainer = PpoTrainer.fromParts(cfg, source, updater);
       let bestProgress = 0;
       let traceEpisodes = 0; // sim-trace episodes numbered so far
       let runStart = performance.now();
@@ -292,61 +310,58 @@ export class TrainingClient {
           trainingMs += performance.now() - runStart;
           return this.finish(outcome('time'), 'stopped');
         }
-        const iterStart = performance.now();
-        this.startWatchdog('collect', REWARD_TIME_LIMIT_S);
-        const collected = await this.untilStopped(
-          Promise.all(this.sims.map((s) => s.collect({ minEpisodes: perWorker, maxSteps: cfg.maxRolloutSteps, gamma: cfg.gamma, gaeLambda: cfg.gaeLambda }))),
-        );
-        this.stopWatchdog();
-        if (collected === null) break;
-        const failed = collected.find((c): c is Extract<CollectResult, { ok: false }> => !c.ok);
-        if (failed) {
+        let metrics;
+        try {
+          metrics = await this.untilStopped(trainer.iteration());
+        } catch (e) {
+          if (!(e instanceof CollectError)) throw e;
           trainingMs += performance.now() - runStart;
-          return this.finish(outcome('error', await this.explain(failed.error)), 'failed');
+          return this.finish(outcome('error', await this.explain(e.error)), 'failed');
         }
-        const ok = collected as Extract<CollectResult, { ok: true }>[];
-        const shares = ok.map((c) => c.share);
-        const update = await this.untilStopped(this.learner.update(Comlink.transfer(shares, shares.flatMap((s) => [s.observations.buffer, s.actions.buffer, s.logProbs.buffer, s.values.buffer, s.advantages.buffer, s.returns.buffer] as ArrayBuffer[]))));
-        if (update === null) break;
-        network = { spec: network!.spec, weights: update.weights };
-        await Promise.all(this.sims.map((s) => s.setWeights(update.weights)));
-        const episodes: EpisodeSummary[] = ok.flatMap((c) => c.episodes);
-        const iterSteps = ok.reduce((a, c) => a + c.envSteps, 0);
-        envSteps += iterSteps;
+        if (metrics === null) break;
+        network = { spec: network!.spec, weights: updater.weights! };
+        envSteps = trainer.globalStep;
+        const episodes = metrics.episodes;
         let bestTrail: Float32Array | null = null;
-        for (const c of ok) {
-          if (c.best && c.best.progress > bestProgress) {
-            bestProgress = c.best.progress;
-            bestTrail = c.best.path;
+        for (const extra of source.lastExtras) {
+          if (extra.best && extra.best.progress > bestProgress) {
+            bestProgress = extra.best.progress;
+            bestTrail = extra.best.path;
           }
         }
-        const mean = (f: (e: EpisodeSummary) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
-        const iterMs = performance.now() - iterStart;
+        const progressOf = (e: (typeof episodes)[number]): number => Number(e.extra?.progress ?? 0);
+        const mean = (f: (e: (typeof episodes)[number]) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
         let evaluation: TrialResult[] | null = null;
-        if (setup.stopOnLap && Math.max(0, ...episodes.map((e) => e.progress)) >= EVAL_GATE_PROGRESS) {
+        if (setup.stopOnLap && Math.max(0, ...episodes.map(progressOf)) >= EVAL_GATE_PROGRESS) {
           const ev = await this.untilStopped<EvaluateResult>(this.sims[0].evaluate({ trials: setup.evalTrials, seed: cfg.seed, recordPaths: false }) as Promise<EvaluateResult>);
           if (ev === null) break;
           if (ev.ok) evaluation = lastEvaluation = ev.trials;
         }
+        const { losses } = metrics;
         const point: IterationPoint = {
           iteration: points.length + 1,
           elapsedS: (trainingMs + performance.now() - runStart) / 1000,
           globalStep: envSteps,
           episodes: episodes.length,
-          meanReward: mean((e) => e.reward),
-          meanProgress: mean((e) => e.progress),
-          laps: episodes.filter((e) => e.status === 'lap_complete').length,
-          entropy: update.losses.entropy,
-          approxKl: update.losses.approxKl,
-          sps: iterSteps / (iterMs / 1000),
+          meanReward: mean((e) => e.episodicReturn),
+          meanProgress: mean(progressOf),
+          laps: episodes.filter((e) => e.extra?.status === 'lap_complete').length,
+          entropy: losses.entropy,
+          approxKl: losses.approxKl,
+          policyLoss: losses.policyLoss,
+          valueLoss: losses.valueLoss,
+          clipFraction: losses.clipFraction,
+          explainedVariance: Number.isFinite(losses.explainedVariance) ? losses.explainedVariance : null,
+          learningRate: metrics.learningRate,
+          sps: metrics.sps,
         };
         points.push(point);
         if (callbacks.onSimTrace) {
           const merged = new TraceBuilder();
-          for (const c of ok) {
-            if (!c.trace || c.trace.length === 0) continue;
-            merged.append(c.trace, traceEpisodes);
-            traceEpisodes += c.trace.episode[c.trace.length - 1] + 1;
+          for (const { trace } of source.lastExtras) {
+            if (!trace || trace.length === 0) continue;
+            merged.append(trace, traceEpisodes);
+            traceEpisodes += trace.episode[trace.length - 1] + 1;
           }
           callbacks.onSimTrace(point.iteration - 1, merged.build());
         }
@@ -427,7 +442,7 @@ export class TrainingClient {
 
   /** Index of the first car of sim worker w when cars are split evenly. */
   private firstCar(w: number, numSims: number): number {
-    return Math.floor((w * this.setup.config.numEnvs) / numSims);
+    return firstCarOf(w, this.setup.config.numEnvs, numSims);
   }
 
   /** Resolves with the promise's value, or null as soon as stop() is called. */
