@@ -5,7 +5,7 @@
  * facts into a `CheckContext` and gives a `score` function that runs reward code in the reward sandbox.
  */
 import type { ActionSpace } from '../sim/action-space';
-import { DEEPRACER_HYPERPARAMETERS, defaultPpoConfig, type PpoConfig } from '../rl/config';
+import { defaultPpoConfig, hyperparameterLabel, type PpoConfig } from '../rl/config';
 import type { RewardSource } from '../reward/compile';
 import type { Track } from '../track/track';
 import type { DeepRacerParams } from '../reward/params';
@@ -161,14 +161,14 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
       const key = check.args[0] as keyof PpoConfig;
       const value = ctx.hyperparameters[key];
       return value !== undefined && value !== defaultPpoConfig[key]
-        ? { passed: true, message: `${fieldLabel(key)} is ${String(value)} (the default is ${String(defaultPpoConfig[key])}).` }
-        : { passed: false, message: `${fieldLabel(key)} is still its default, ${String(defaultPpoConfig[key])}; change it in the Hyperparameters tab.` };
+        ? { passed: true, message: `${hyperparameterLabel(key)} is ${String(value)} (the default is ${String(defaultPpoConfig[key])}).` }
+        : { passed: false, message: `${hyperparameterLabel(key)} is still its default, ${String(defaultPpoConfig[key])}; change it in the Hyperparameters tab.` };
     }
     case 'hyperparameter-is': {
       const key = check.args[0] as keyof PpoConfig;
       const want = Number(check.args[1]);
       const value = ctx.hyperparameters[key] ?? defaultPpoConfig[key];
-      const label = fieldLabel(key);
+      const label = hyperparameterLabel(key);
       const same = typeof value === 'number' && Math.abs(value - want) <= 1e-9 * Math.max(1, Math.abs(want));
       if (same) return { passed: true, message: `${label} is ${String(value)}, as the step asks.` };
       return {
@@ -193,11 +193,6 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
         ? { passed: true, message: `You have ${ctx.modelsSaved} model${ctx.modelsSaved === 1 ? '' : 's'} in My models.` }
         : { passed: false, message: `My models holds ${ctx.modelsSaved}; you need ${n}. Train a model, or import a model zip with Import.` };
   }
-}
-
-/** A PPO setting's name as the Hyperparameters tab shows it (DeepRacer's console label). */
-function fieldLabel(key: keyof PpoConfig): string {
-  return DEEPRACER_HYPERPARAMETERS.find((h) => h.field === key)?.label ?? (key === 'numEnvs' ? 'Parallel cars' : key);
 }
 
 /**

@@ -67,6 +67,7 @@ export interface StepCheck {
 }
 
 export interface LessonStep {
+  /** The `## ` heading as written: one line of markdown, may hold `[[term]]` (shown with `renderInline`). */
   title: string;
   /** Markdown (the subset of src/lessons/markdown.ts). */
   instruction: string;

@@ -3,8 +3,8 @@
  * first, then only this subset becomes markup — paragraphs, `- ` and `1. ` lists, **strong**, *emphasis*,
  * `inline code`, fenced code blocks, [links](https://…) to http(s) or in-page (#) addresses, and glossary terms
  * `[[episode]]` or `[[episodes|episode]]` (shown text | glossary name), each a button that opens the term's definition
- * in a native popover. Raw HTML in a lesson file shows as text; it never reaches the page as markup. Pure: returns a
- * string.
+ * in a native popover. Raw HTML in a lesson file shows as text; it never reaches the page as markup. Pure: returns
+ * strings. `renderInline` does one line (a step's heading) with its popovers apart; `plainText` gives its words.
  */
 import { lookupTerm } from './glossary';
 
@@ -58,12 +58,44 @@ function inline(escaped: string, term: (shown: string, name: string) => string):
  * there, parse-lesson.ts refuses them.
  */
 function termHtml(shownEscaped: string, nameEscaped: string, id: string): string {
+  const parts = termParts(shownEscaped, nameEscaped, id);
+  return parts ? parts.button + parts.popover : `[[${shownEscaped}]]`;
+}
+
+/** `termHtml`'s button and popover apart; null for a name the glossary does not hold. */
+function termParts(shownEscaped: string, nameEscaped: string, id: string): { button: string; popover: string } | null {
   const e = lookupTerm(unescapeHtml(nameEscaped));
-  if (!e) return `[[${shownEscaped}]]`;
-  return (
-    `<button type="button" class="term" popovertarget="${id}" data-term="${e.id}">${shownEscaped}</button>` +
-    `<span class="term-pop" id="${id}" popover><strong>${escapeHtml(e.term)}</strong> ${escapeHtml(e.definition)}</span>`
-  );
+  if (!e) return null;
+  return {
+    button: `<button type="button" class="term" popovertarget="${id}" data-term="${e.id}">${shownEscaped}</button>`,
+    popover: `<span class="term-pop" id="${id}" popover><strong>${escapeHtml(e.term)}</strong> ${escapeHtml(e.definition)}</span>`,
+  };
+}
+
+/** A prefix for popover ids, safe in an attribute. */
+const idPrefixOf = (options: RenderOptions): string => (options.idPrefix ?? 'md').replace(/[^A-Za-z0-9_-]/g, '');
+
+/**
+ * Renders one line of lesson markdown with its inline markup only (a step's `## ` heading): terms, code, links,
+ * strong and emphasis, no paragraph. The glossary popovers come apart from the line, for the caller to place after
+ * the element that shows it, so the definitions are not part of that element's text (a heading's `textContent`).
+ * @returns `html`, the line's markup with the terms' buttons, and `popovers`, their popovers' markup.
+ */
+export function renderInline(source: string, options: RenderOptions = {}): { html: string; popovers: string } {
+  const prefix = idPrefixOf(options);
+  const popovers: string[] = [];
+  const html = inline(escapeHtml(source.replace(/\s+/g, ' ').trim()), (shown, name) => {
+    const parts = termParts(shown, name, `${prefix}-term-${popovers.length}`);
+    if (!parts) return `[[${shown}]]`;
+    popovers.push(parts.popover);
+    return parts.button;
+  });
+  return { html, popovers: popovers.join('') };
+}
+
+/** One line of lesson markdown as plain words (for a label): terms as their shown text, no markup, unescaped. */
+export function plainText(source: string): string {
+  return unescapeHtml(inline(escapeHtml(source.replace(/\s+/g, ' ').trim()), (shown) => shown).replace(/<[^>]*>/g, ''));
 }
 
 /**
@@ -72,7 +104,7 @@ function termHtml(shownEscaped: string, nameEscaped: string, id: string): string
  * @param options `idPrefix` for the glossary popovers' ids (default `md`).
  */
 export function renderMarkdown(source: string, options: RenderOptions = {}): string {
-  const prefix = (options.idPrefix ?? 'md').replace(/[^A-Za-z0-9_-]/g, '');
+  const prefix = idPrefixOf(options);
   let terms = 0;
   const term = (shown: string, name: string): string => termHtml(shown, name, `${prefix}-term-${terms++}`);
   const lines = source.replace(/\r\n?/g, '\n').split('\n');

@@ -113,6 +113,23 @@ export const DEEPRACER_HYPERPARAMETERS: readonly DeepRacerHyperparameter[] = [
   },
 ];
 
+/** The settings of the studio's Hyperparameters form that are Raceline's own, shown after DeepRacer's seven. */
+export const RACELINE_HYPERPARAMETERS: readonly { field: keyof PpoConfig; label: string }[] = [{ field: 'numEnvs', label: 'Parallel cars' }];
+
+/**
+ * The user-visible label of every field of the studio's Hyperparameters form, by `PpoConfig` field: DeepRacer's
+ * console labels, then Raceline's own. The one source of these words: the form (src/ui/hyperparameter-fields.ts)
+ * and the lesson checks' messages (src/lessons/checks.ts) both read them here.
+ */
+export const HYPERPARAMETER_LABELS: Readonly<Partial<Record<keyof PpoConfig, string>>> = Object.fromEntries(
+  [...DEEPRACER_HYPERPARAMETERS, ...RACELINE_HYPERPARAMETERS].map((h) => [h.field, h.label]),
+);
+
+/** A PPO setting's name as the Hyperparameters tab shows it; a setting the form does not show keeps its field name. */
+export function hyperparameterLabel(field: keyof PpoConfig): string {
+  return HYPERPARAMETER_LABELS[field] ?? field;
+}
+
 /** DeepRacer `hyperparameters.json` (the PPO subset). */
 export interface DeepRacerHyperparameters {
   batch_size: number;

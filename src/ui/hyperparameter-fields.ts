@@ -1,10 +1,10 @@
 /**
  * The hyperparameter fields of the studio's form: DeepRacer's seven PPO hyperparameters with the console's labels,
  * defaults and ranges (reference/deepracer.md §3.1; DEEPRACER_HYPERPARAMETERS in src/rl/config.ts), plus the
- * number of parallel cars. `HyperparameterForm.svelte` shows them; the studio draft (studio-draft.ts) checks a
+ * number of parallel cars. Labels come from HYPERPARAMETER_LABELS (src/rl/config.ts), which the lesson checks use too. `HyperparameterForm.svelte` shows them; the studio draft (studio-draft.ts) checks a
  * stored draft against the same ranges, so a value the form would refuse never comes back from a draft.
  */
-import { DEEPRACER_BATCH_SIZES, DEEPRACER_HYPERPARAMETERS, defaultPpoConfig, type PpoConfig } from '../rl/config';
+import { DEEPRACER_BATCH_SIZES, DEEPRACER_HYPERPARAMETERS, defaultPpoConfig, hyperparameterLabel, type PpoConfig } from '../rl/config';
 
 /** What a field holds while typed: a number, a select's value, or null/undefined for an empty number input. */
 export type FieldInput = number | string | null | undefined;
@@ -42,8 +42,8 @@ const RANGES: Partial<Record<keyof PpoConfig, Omit<FieldSpec, 'field' | 'label' 
 
 /** The form's fields, in the console's order, then Raceline's parallel cars. */
 export const HYPERPARAMETER_FIELDS: readonly FieldSpec[] = [
-  ...DEEPRACER_HYPERPARAMETERS.map((h) => ({ field: h.field, label: h.label, key: h.key, default: h.default, ...(RANGES[h.field] ?? { kind: 'number' as const }) })),
-  { field: 'numEnvs', label: 'Parallel cars', key: null, default: defaultPpoConfig.numEnvs, kind: 'number', min: 1, max: 16, integer: true, range: '1–16' },
+  ...DEEPRACER_HYPERPARAMETERS.map((h) => ({ field: h.field, label: hyperparameterLabel(h.field), key: h.key, default: h.default, ...(RANGES[h.field] ?? { kind: 'number' as const }) })),
+  { field: 'numEnvs', label: hyperparameterLabel('numEnvs'), key: null, default: defaultPpoConfig.numEnvs, kind: 'number', min: 1, max: 16, integer: true, range: '1–16' },
 ];
 
 /**

@@ -11,6 +11,7 @@ import { SHIPPED_TRACK_NAMES } from '../share/shipped-tracks';
 import type { RacelineStore } from '../store/repository';
 import { newId, type ModelRecord } from '../store/records';
 import { evaluationRecord } from './evaluation-record';
+import type { Notice } from './notice';
 import type { IterationPoint } from './training-types';
 
 /** A training setup as the studio builds it (the client's, all fields plain data). */
@@ -58,7 +59,7 @@ export interface SaveTrainedArgs {
 export async function saveTrainedModel(
   store: RacelineStore | null,
   { setup, outcome, runId, base, meta, points, storageStop, lastCheckpoint }: SaveTrainedArgs,
-): Promise<{ id: string | null; notice: { kind: 'info' | 'error'; text: string } | null }> {
+): Promise<{ id: string | null; notice: Notice | null }> {
   if (!store) return { id: null, notice: { kind: 'error', text: 'Browser storage is unavailable: the trained model cannot be kept in this session.' } };
   const id = newId('model');
   const lastEvaluation = outcome.lastEvaluation ?? base.evaluation;
@@ -114,5 +115,6 @@ export async function saveTrainedModel(
     : outcome.reason === 'time' ? 'the maximum time was reached'
     : outcome.reason === 'iterations' ? `it reached ${outcome.iterations} iterations`
     : 'you stopped it';
-  return { id, notice: { kind: 'info', text: `Model "${model.name}" saved: training ended because ${why}. Evaluating it now.` } };
+  // The studio evaluates the model next; `evaluating` makes the notice say so, then say what came of it.
+  return { id, notice: { kind: 'info', text: `Model "${model.name}" saved: training ended because ${why}.`, evaluating: true } };
 }

@@ -10,14 +10,12 @@ import type { TrialResult } from '../race/evaluate';
 import type { TrackData } from '../track/track-data';
 import type { LogStore } from '../store/log-store';
 import type { RacelineStore } from '../store/repository';
+import type { Notice } from './notice';
 import type { CloneSource } from './run-setup';
 import type { StorageStatus } from './storage-status.svelte';
 
-/** A message on show in the studio (the same shape as `Notice` in studio.svelte.ts). */
-export interface HostNotice {
-  kind: 'info' | 'error';
-  text: string;
-}
+/** A message on show in the studio (`notice.ts`). */
+export type HostNotice = Notice;
 
 /** The studio as the garage sees it. */
 export interface GarageHost {

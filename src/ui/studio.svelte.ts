@@ -37,13 +37,11 @@ import { SensorSetup } from './sensor-setup.svelte';
 import { networkNameOf } from '../rl/model-metadata';
 import { sensorLayout, type SensorName } from '../sim/observation';
 import { applyDraft, draftOf, DraftWriter, readDraft, setupOf } from './studio-draft';
+import { evaluatedNotice, type Notice } from './notice';
 
 export type StudioStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed' | 'saving';
 
-export interface Notice {
-  kind: 'info' | 'error';
-  text: string;
-}
+export type { Notice } from './notice';
 
 export type { CloneSource, RunConfig } from './run-setup';
 
@@ -460,11 +458,8 @@ export class Studio {
     if (savedId && !outcome.error) {
       const shown = this.notice;
       const trials = await this.evaluateModel(savedId);
-      // The "Evaluating it now." notice says what came of it, unless something else has been said since.
-      if (trials && this.notice === shown && shown?.kind === 'info' && shown.text.endsWith(' Evaluating it now.')) {
-        const laps = trials.filter((t) => t.lapTimeS !== null).length;
-        this.notice = { kind: 'info', text: `${shown.text.slice(0, -' Evaluating it now.'.length)} Evaluated: ${laps} of ${trials.length} trials completed a lap (see Evaluation).` };
-      }
+      // The saved model's notice (`evaluating`) says what came of it, unless something else has been said since.
+      if (trials && this.notice === shown && shown?.evaluating) this.notice = evaluatedNotice(shown, trials);
     }
   }
 

@@ -34,9 +34,13 @@ describe('training controls', () => {
     await page.getByTestId('stop').click();
     await page.waitForFunction(() => /stopped/.test(document.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 60_000 });
 
-    expect(await page.getByTestId('notice').textContent()).toMatch(/"stopped-by-hand" saved: training ended because you stopped it/);
+    // The saved model's notice says its evaluation follows, then what came of it.
+    expect(await page.getByTestId('notice').textContent()).toMatch(/"stopped-by-hand" saved: training ended because you stopped it\. (Evaluating it now\.|Evaluated: )/);
     await expect.poll(() => page.getByTestId('models').textContent()).toContain('stopped-by-hand');
     await page.getByTestId('trial-row').nth(2).waitFor({ timeout: 120_000 });
+    await expect
+      .poll(() => page.getByTestId('notice').textContent(), { timeout: 30_000 })
+      .toMatch(/"stopped-by-hand" saved: training ended because you stopped it\. Evaluated: [0-3] of 3 trials completed a lap \(see Evaluation\)\./);
     expect(outside).toEqual([]);
   });
 });

@@ -75,6 +75,11 @@ describe('glossary and labels', () => {
   it("opens the charts' entropy definition from the keyboard, with ln(N) for the action space, and closes it with Escape", async () => {
     const charts = page.getByRole('region', { name: 'Training charts' });
     const entropy = charts.getByRole('button', { name: 'entropy', exact: true });
+    // The definition is not part of the chart titles' text; the button describes it to assistive tech.
+    const titles = async (): Promise<string[]> => (await charts.locator('.title').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    const plainTitles = ['Mean reward per episode', 'Progress and completed laps', 'Policy entropy', 'Approximate KL divergence (approx KL)'];
+    expect(await titles()).toEqual(plainTitles);
+    expect(await entropy.getAttribute('aria-description')).toMatch(/^Entropy: How unsure the policy is about which action to pick.*ln\(\d+\)/);
     await entropy.focus();
     await page.keyboard.press('Enter');
     const id = (await entropy.getAttribute('popovertarget'))!;
@@ -91,6 +96,7 @@ describe('glossary and labels', () => {
     await page.keyboard.press('Escape');
     await expect.poll(async () => (await popoverState(page, id)).open).toBe(false);
     expect(await entropy.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await titles(), 'closed, the popover leaves no words in the title').toEqual(plainTitles);
 
     // The approx KL and nats terms are there too.
     await charts.getByRole('button', { name: 'approx KL', exact: true }).click();

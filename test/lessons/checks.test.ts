@@ -6,6 +6,7 @@ import { REWARD_TEMPLATES } from '../../src/reward/examples';
 import { defaultActionSpace, generateDiscreteActionSpace } from '../../src/sim/action-space';
 import { shippedTrack } from '../helpers/tracks';
 import type { StepCheck } from '../../src/lessons/lesson-format';
+import { HYPERPARAMETER_FIELDS } from '../../src/ui/hyperparameter-fields';
 
 const track = shippedTrack('reinvent_base');
 
@@ -153,6 +154,15 @@ describe('runCheck', () => {
     for (const wrong of [0.5, 1]) expect((await runCheck(check('hyperparameter-is gamma 0.99'), ctx({ hyperparameters: { gamma: wrong } }))).message).toMatch(/^Discount factor is/);
     expect((await runCheck(check('hyperparameter-is gamma 0.99'), ctx({ hyperparameters: { gamma: 0.99 } }))).passed).toBe(true);
     expect((await runCheck(check('hyperparameter-changed learningRate'), ctx())).message).toMatch(/^Learning rate is still its default/);
+  });
+
+  it("names every hyperparameter field with the form's own label (one table, HYPERPARAMETER_LABELS)", async () => {
+    expect(HYPERPARAMETER_FIELDS.map((f) => f.label)).toContain('Parallel cars');
+    for (const f of HYPERPARAMETER_FIELDS) {
+      const message = (await runCheck(check(`hyperparameter-changed ${f.field}`), ctx())).message;
+      expect(message, f.field).toBe(`${f.label} is still its default, ${String(f.default)}; change it in the Hyperparameters tab.`);
+    }
+    expect((await runCheck(check('hyperparameter-is numEnvs 4'), ctx({ hyperparameters: { numEnvs: 2 } }))).message).toMatch(/^Parallel cars is 2; this step asks for 4\. Set Parallel cars to 4/);
   });
 
   it('evaluation-lap and compared-models read the evaluations seen', async () => {

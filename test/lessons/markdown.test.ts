@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { glossaryRefs, renderMarkdown } from '../../src/lessons/markdown';
+import { glossaryRefs, plainText, renderInline, renderMarkdown } from '../../src/lessons/markdown';
 
 describe('renderMarkdown', () => {
   it('renders paragraphs, lists, emphasis, inline code, code blocks and links', () => {
@@ -44,6 +44,17 @@ describe('renderMarkdown glossary terms', () => {
     const out = renderMarkdown('[[<img src=x onerror=alert(1)>|episode]] [[episode|<b>]]', { idPrefix: 'x" onclick="y' });
     expect(out).not.toMatch(/<img|<b>|onclick=/);
     expect(out).toContain('&lt;img src=x onerror=alert(1)&gt;</button>');
+  });
+
+  it('renders a [[term]] in a heading line like in body text, with its popover apart from the line', () => {
+    const { html, popovers } = renderInline('Watch the [[entropies|entropy]] *fall*', { idPrefix: 'title' });
+    expect(html).toBe('Watch the <button type="button" class="term" popovertarget="title-term-0" data-term="entropy">entropies</button> <em>fall</em>');
+    expect(popovers).toMatch(/^<span class="term-pop" id="title-term-0" popover><strong>Entropy<\/strong> How unsure the policy is/);
+    // The same button and popover as a term in a paragraph.
+    const body = renderMarkdown('Watch the [[entropies|entropy]] *fall*', { idPrefix: 'title' });
+    expect(body).toBe(`<p>${html.replace('</button>', `</button>${popovers}`)}</p>`);
+    expect(renderInline('Plain <b>title</b>')).toEqual({ html: 'Plain &lt;b&gt;title&lt;/b&gt;', popovers: '' });
+    expect(plainText('Watch the [[entropies|entropy]] *fall* & `x<y`')).toBe('Watch the entropies fall & x<y');
   });
 
   it('lists the glossary names a text links to, outside code', () => {

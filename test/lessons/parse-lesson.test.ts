@@ -98,6 +98,14 @@ describe('parseLesson', () => {
     expect(e.line).toBe(GOOD.split('\n').findIndex((l) => l.includes('Do the *first* thing.')) + 1);
   });
 
+  it('keeps a [[term]] in a step heading as written, for the panel to render, and checks it like one in the text', () => {
+    const l = parseLesson(GOOD.replace('## First step', '## The first [[episode]]'), 'x.md');
+    expect(l.steps[0].title).toBe('The first [[episode]]');
+    const e = failure(GOOD.replace('## First step', '## The first [[episdoe]]'));
+    expect(e.message).toMatch(/\[\[episdoe\]\]: 'episdoe' is not in the glossary/);
+    expect(e.line).toBe(GOOD.split('\n').indexOf('## First step') + 1);
+  });
+
   it('accepts only the penalised cases it can build', () => {
     expect(parseLesson(GOOD.replace('entropy-below 1.5', 'reward-penalises zig-zag'), 'x.md').steps[0].check).toEqual({ kind: 'reward-penalises', args: ['zig-zag'] });
     expect(failure(GOOD.replace('entropy-below 1.5', 'reward-penalises speeding')).message).toMatch(/reward-penalises needs one of reversing, zig-zag, standing-still, off-track/);
