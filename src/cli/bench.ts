@@ -4,13 +4,16 @@
  *  - simulator steps per second (physics + params + reward + observation), one env and a vector of 16;
  *  - batched policy forward time per step for 8 and 16 cars, per tfjs backend;
  *  - PPO update throughput (gradient samples per second) with DeepRacer's defaults, per backend;
+ *  - end-to-end training env steps per second with DeepRacer's defaults (8 cars, 20 episodes an iteration, 10
+ *    epochs), headless, and the share of the time spent simulating, acting and updating (`training`);
  *  - Python vs JavaScript reward: simulator and training steps/s with the same reward function;
  *  - time to first laps: `train --stop-on-lap` on re:Invent 2018 for seeds 1, 2, 3 (skip with --quick);
  *  - the same in the studio in headless Chromium, 3 runs (`bench-browser.ts`; skip with --quick or --no-browser);
  *  - camera and LiDAR env steps per second (8 cars); the shallow CNN's PPO update samples per second on each tfjs
  *    backend headless Chromium has (`test/harness/bench-cnn.ts`, in the learner harness page, run as a child process;
  *    skip with --quick or --no-browser).
- * Flags: --quick (skip the time-to-lap runs), --no-browser, --seconds N (duration of each timed loop, default 3).
+ * Flags: --quick (skip the time-to-lap runs), --no-browser, --seconds N (duration of each timed loop, default 3),
+ * --only training (just the end-to-end training figure).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -105,6 +108,37 @@ async function benchBackend(backend: string): Promise<void> {
   tf.disposeVariables();
 }
 
+/**
+ * Headless end-to-end training with DeepRacer's defaults (the studio's, `npm run train`'s): env steps per second over
+ * at least `seconds * 5` s and 3 iterations after a warm-up one, and where the wall time went.
+ */
+async function benchTraining(): Promise<void> {
+  const track = loadTrack('reinvent_base');
+  const env = new RacingVectorEnv({ track, actionSpace: defaultActionSpace(), reward: compileJsReward(DEFAULT_JS_REWARD.code), numEnvs: 8 });
+  const trainer = new PpoTrainer(env, { seed: 1 });
+  await trainer.init();
+  await trainer.iteration(); // warm-up
+  const sum = { simulateMs: 0, actMs: 0, updateMs: 0, wallMs: 0, envSteps: 0, iterations: 0 };
+  while (sum.wallMs < seconds * 5000 || sum.iterations < 3) {
+    const m = await trainer.iteration();
+    for (const k of ['simulateMs', 'actMs', 'updateMs', 'wallMs'] as const) sum[k] += m.timings[k];
+    sum.envSteps += m.envSteps;
+    sum.iterations++;
+  }
+  const share = (ms: number): number => +(ms / sum.wallMs).toFixed(3);
+  emit({
+    bench: 'training',
+    backend: tf.getBackend(),
+    gradientMode: trainer.gradientMode,
+    defaults: 'DeepRacer (8 cars, 20 episodes, minibatch 64, 10 epochs, MLP 64-64)',
+    iterations: sum.iterations,
+    envStepsPerSecond: Math.round(sum.envSteps / (sum.wallMs / 1000)),
+    share: { simulate: share(sum.simulateMs), act: share(sum.actMs), update: share(sum.updateMs), other: share(sum.wallMs - sum.simulateMs - sum.actMs - sum.updateMs) },
+  });
+  trainer.dispose();
+  tf.disposeVariables();
+}
+
 function benchTimeToLap(seed: number): void {
   const r = runTool('train', ['--track', 'reinvent_base', '--stop-on-lap', '--seed', String(seed), '--quiet', '--out', `runs/bench-seed${seed}`]);
   if (r.status !== 0) {
@@ -177,6 +211,11 @@ function benchCnnUpdates(): void {
 }
 
 async function main(): Promise<void> {
+  if (args.only === 'training') {
+    await selectBackend({ preferred: ['wasm'], measure: false });
+    await benchTraining();
+    return;
+  }
   benchSim(1);
   benchSim(16);
   // Camera and LiDAR env steps (image rendering included): what a camera model's rollouts cost before the CNN.
@@ -184,6 +223,7 @@ async function main(): Promise<void> {
   for (const b of ['wasm', 'cpu']) await benchBackend(b);
   await selectBackend({ preferred: ['wasm'], measure: false });
   await benchRewardLanguages();
+  await benchTraining();
   if (args.quick !== true) for (const seed of [1, 2, 3]) benchTimeToLap(seed);
   if (args.quick !== true && args.browser !== false && args.noBrowser !== true) {
     await benchBrowser(3, emit);
