@@ -3,7 +3,8 @@
  * studio in headless Chromium (Debian's /usr/bin/chromium via playwright-core) and measures, with
  * the defaults (re:Invent 2018, follow the centre line, stop on lap), the time from pressing Train to
  * the first evaluation in which every trial laps; and training throughput with the same reward
- * function (follow the centre line) in JavaScript and in Python, both running in the reward sandbox.
+ * function (follow the centre line) in JavaScript and in Python, both running in the reward sandbox; and the main
+ * thread's long tasks (over 50 ms, the Long Tasks API) during 60 s of training (`browser-long-tasks`).
  * Prints JSON lines; dev-only (needs devDependencies).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -45,8 +46,11 @@ async function trainingThroughput(page: Page, language: 'javascript' | 'python',
   return s && s.seconds > 0 ? { stepsPerS: Math.round(s.steps / s.seconds), steps: s.steps, trainingSeconds: s.seconds } : null;
 }
 
-/** Measures `runs` trainings, each in a fresh browser profile. */
-export async function benchBrowser(runs: number, emit: (o: Record<string, unknown>) => void): Promise<void> {
+/**
+ * Measures `runs` trainings, each in a fresh browser profile.
+ * @param only 'long-tasks': only the long-task measurement.
+ */
+export async function benchBrowser(runs: number, emit: (o: Record<string, unknown>) => void, only: 'long-tasks' | null = null): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     emit({ bench: 'browser-time-to-lap', available: false, reason: `no Chromium at ${CHROMIUM}` });
     return;
@@ -58,11 +62,12 @@ export async function benchBrowser(runs: number, emit: (o: Record<string, unknow
   const url = server.resolvedUrls?.local[0];
   try {
     /** Runs `fn` on the studio in a fresh browser profile. */
-    const withStudio = async (fn: (page: Page) => Promise<void>): Promise<void> => {
+    const withStudio = async (fn: (page: Page) => Promise<void>, init?: () => void): Promise<void> => {
       const profile = mkdtempSync(join(tmpdir(), 'raceline-bench-'));
       const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 720 } });
       try {
         const page = context.pages()[0] ?? (await context.newPage());
+        if (init) await page.addInitScript(init);
         await page.goto(url!);
         await page.getByTestId('train').waitFor();
         await fn(page);
@@ -71,6 +76,33 @@ export async function benchBrowser(runs: number, emit: (o: Record<string, unknow
         rmSync(profile, { recursive: true, force: true });
       }
     };
+    // Long tasks on the main thread during 60 s of training with DeepRacer's defaults (JavaScript reward, the
+    // studio's track view, charts, autosaves and logs all on).
+    await withStudio(
+      async (page) => {
+        await page.waitForTimeout(1000); // start-up work is not training's
+        const before = await page.evaluate(() => performance.now());
+        const throughput = await trainingThroughput(page, 'javascript', 60);
+        const tasks = await page.evaluate((t) => (window as unknown as { __longTasks: number[][] }).__longTasks.filter(([start]) => start >= t), before);
+        const durations = tasks.map(([, d]) => d).sort((a, b) => b - a);
+        emit({
+          bench: 'browser-long-tasks',
+          trainingSeconds: throughput?.trainingSeconds ?? null,
+          envStepsPerSecond: throughput?.stepsPerS ?? null,
+          longTasksOver50Ms: durations.length,
+          longestMs: durations[0] ?? 0,
+          longestTen: durations.slice(0, 10).map((d) => Math.round(d)),
+        });
+      },
+      () => {
+        const w = window as unknown as { __longTasks: number[][] };
+        w.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
+        }).observe({ type: 'longtask', buffered: true });
+      },
+    );
+    if (only === 'long-tasks') return;
     for (let run = 1; run <= runs; run++) {
       await withStudio(async (page) => {
         const t0 = Date.now();

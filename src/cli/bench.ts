@@ -13,7 +13,7 @@
  *    backend headless Chromium has (`test/harness/bench-cnn.ts`, in the learner harness page, run as a child process;
  *    skip with --quick or --no-browser).
  * Flags: --quick (skip the time-to-lap runs), --no-browser, --seconds N (duration of each timed loop, default 3),
- * --only training (just the end-to-end training figure).
+ * --only training (just the end-to-end training figure), --only long-tasks (just the browser's long tasks).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -211,6 +211,10 @@ function benchCnnUpdates(): void {
 }
 
 async function main(): Promise<void> {
+  if (args.only === 'long-tasks') {
+    await benchBrowser(1, emit, 'long-tasks');
+    return;
+  }
   if (args.only === 'training') {
     await selectBackend({ preferred: ['wasm'], measure: false });
     await benchTraining();

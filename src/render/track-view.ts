@@ -106,6 +106,25 @@ export function viridis(t: number): number {
   return (mix(16) << 16) | (mix(8) << 8) | mix(0);
 }
 
+/**
+ * Whether to ask WebGL for multisampling. Not on a high-density screen (2 device pixels per CSS pixel smooth edges
+ * already), and not on a software rasteriser (SwiftShader, llvmpipe: no GPU), where resolving the samples made each
+ * frame's commit block the page's main thread for 50–80 ms while training (`npm run bench -- --only long-tasks`).
+ */
+function wantsAntialias(resolution: number): boolean {
+  if (resolution >= 2) return false;
+  try {
+    const gl = document.createElement('canvas').getContext('webgl');
+    if (!gl) return true;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return !/swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+  } catch {
+    return true;
+  }
+}
+
 export class TrackView {
   private readonly app: Application;
   private readonly resizeObserver: ResizeObserver | null;
@@ -178,13 +197,14 @@ export class TrackView {
    */
   static async create(host: HTMLElement, options: TrackViewOptions = {}): Promise<TrackView> {
     const app = new Application();
+    const resolution = Math.min(globalThis.devicePixelRatio || 1, 2);
     await app.init({
       resizeTo: host,
       preference: 'webgl',
-      antialias: true,
+      antialias: wantsAntialias(resolution),
       autoStart: false, // rendered on demand, see scheduleRender
       background: options.background ?? COLOURS.grass,
-      resolution: Math.min(globalThis.devicePixelRatio || 1, 2),
+      resolution,
       autoDensity: true,
     });
     if (getComputedStyle(host).position === 'static') host.style.position = 'relative';
