@@ -358,12 +358,4 @@ export function limitSectorTimes(lap: LimitLap, track: Track, sectors = 10): num
   return marks.slice(1).map((t, k) => t - marks[k]);
 }
 
-/**
- * A lap time against the limit, as the studio shows it: `lap 11.20 s · limit 5.29 s · 2.12×`, or
- * `no lap · limit 5.29 s` without a lap.
- * @param lapTimeS the model's lap time, s, or null; @param limitS the limit lap's time, s.
- */
-export function formatAgainstLimit(lapTimeS: number | null, limitS: number): string {
-  if (lapTimeS === null || !Number.isFinite(lapTimeS)) return `no lap · limit ${limitS.toFixed(2)} s`;
-  return `lap ${lapTimeS.toFixed(2)} s · limit ${limitS.toFixed(2)} s · ${(lapTimeS / limitS).toFixed(2)}×`;
-}
+export { formatAgainstLimit } from './limit-format';

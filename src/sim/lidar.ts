@@ -15,10 +15,9 @@
  */
 import { Vec2, type Body, type World } from 'planck';
 
-export const LIDAR_RAYS = 64;
-export const LIDAR_HALF_ANGLE = 2.61799; // rad, ±150°
-export const LIDAR_MIN_M = 0.15;
-export const LIDAR_MAX_M = 1.0;
+import { LIDAR_HALF_ANGLE, LIDAR_MAX_M, LIDAR_MIN_M, LIDAR_RAYS } from './lidar-spec';
+
+export { LIDAR_HALF_ANGLE, LIDAR_MAX_M, LIDAR_MIN_M, LIDAR_RAYS };
 export const SECTOR_LIDAR_SECTORS = 8;
 export const SECTOR_LIDAR_CLIP_M = 0.5;
 

@@ -8,14 +8,10 @@ import type { NetworkSpec } from '../rl/networks';
 import type { SensorName } from '../sim/observation';
 import type { TrackData } from '../track/track-data';
 import { ShareError } from '../share/errors';
-import { exportModelZip, importModelZip, ZIP_LIMITS } from '../share/model-zip';
-import { encodeShareLink, MAX_LINK_CHARS } from '../share/link-codec';
-import { dequantize, quantizeWeights } from '../share/quantize';
 import { evaluateInWorker } from '../workers/evaluation-client';
 import { StoreError } from '../store/errors';
 import { newId, type ClaimedEvaluation } from '../store/records';
 import type { GarageEntry } from '../store/repository';
-import { modelFromPackage, packageFromModel } from '../store/package-mapping';
 import { simTraceForModel } from '../store/log-store';
 import type { ModelExtras } from '../store/repository';
 import { SHIPPED_TRACKS } from './tracks';
@@ -23,6 +19,9 @@ import { checkClaim, claimFromTrials } from './evaluation-record';
 import { fileNameFor, formatBytes } from './model-summary';
 import { downloadBytes } from './download';
 import type { GarageHost } from './studio-host';
+
+/** The zip and link codecs, loaded on first use (share-codecs.ts). */
+const codecs = () => import('./share-codecs');
 
 /** How long a deleted model can be brought back, ms. It is deleted from storage only then. */
 export const UNDO_MS = 10_000;
@@ -222,6 +221,7 @@ export class Garage {
     if (!entry || !store) return;
     this.busy = `Exporting "${entry.name}"…`;
     try {
+      const { exportModelZip, packageFromModel } = await codecs();
       const weights = new Float32Array(await store.getModelWeights(id));
       const pkg = packageFromModel(entry, weights, entry.best, await this.extrasWithLogs(entry));
       const zip = await exportModelZip(pkg);
@@ -272,6 +272,7 @@ export class Garage {
         if (!/\.zip$/i.test(file.name)) {
           throw new ShareError('not-a-zip', `${file.name}: not a model zip. Choose the .zip file Raceline exported (or a DeepRacer route .npy to import a track).`);
         }
+        const { importModelZip, modelFromPackage, ZIP_LIMITS } = await codecs();
         if (file.size > ZIP_LIMITS.maxZipBytes) {
           throw new ShareError('too-large', `${file.name} is ${formatBytes(file.size)}; Raceline imports model zips of at most ${formatBytes(ZIP_LIMITS.maxZipBytes)}. Export the model again without its logs`);
         }
@@ -311,6 +312,7 @@ export class Garage {
     };
     state({ message: 'Evaluating the model with its float32 weights and with 8-bit weights (same seed) to choose the smaller link that drives the same…' });
     try {
+      const { dequantize, encodeShareLink, MAX_LINK_CHARS, packageFromModel, quantizeWeights } = await codecs();
       const m = entry.model;
       const track = this.trackOf(entry);
       if (!track) throw new Error(`the track '${m.track}' is not available in this Raceline`);

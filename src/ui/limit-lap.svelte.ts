@@ -1,11 +1,13 @@
 /**
  * The car's limit lap on a track as a rune (for components): computed in the limit-lap worker when the track
  * changes, null until it is known or when it cannot be computed. Call during a component's initialisation.
+ * The worker starts once the studio has read storage (first-work.ts).
  */
 import type { TrackData } from '../track/track-data';
 import { limitLapOf } from '../workers/limit-lap-client';
 import type { LimitLapReply } from '../workers/limit-lap.worker';
 import type { LimitLap } from '../race/limit-lap';
+import { afterFirstWork } from './first-work';
 
 /**
  * @param track reads the track (reactively); null for none.
@@ -18,9 +20,10 @@ export function trackLimit(track: () => TrackData | null, reversed: () => boolea
     const data = track();
     if (!data) return;
     let live = true;
-    limitLapOf(data, reversed()).then(
+    const rev = reversed();
+    afterFirstWork().then(() => (live ? limitLapOf(data, rev) : null)).then(
       (r) => {
-        if (live) value = r;
+        if (live && r) value = r;
       },
       () => {},
     );

@@ -6,6 +6,7 @@
  * plugin's register module does nothing.
  */
 import { registerSW } from 'virtual:pwa-register';
+import { afterFirstWork } from './first-work';
 
 /** Offline state shown by `OfflineNote.svelte`. */
 class OfflineState {
@@ -23,10 +24,11 @@ let registered = false;
 export function registerOfflineSupport(): void {
   if (registered || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
   registered = true;
-  // After the page's load event (immediate: false), so the precache does not compete with the first paint.
-  registerSW({
+  // After the studio has read storage (first-work.ts) and the page's load event (immediate: false), so the
+  // precache does not compete with the first paint.
+  void afterFirstWork().then(() => registerSW({
     immediate: false,
     onOfflineReady: () => (offline.ready = true),
     onRegisterError: (e: unknown) => (offline.error = e instanceof Error ? e.message : String(e)),
-  });
+  }));
 }

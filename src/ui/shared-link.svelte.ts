@@ -5,10 +5,11 @@
  * (`Studio.evaluation.check`). The reward code runs only if the user later trains or clones the model.
  */
 import type { ModelPackage } from '../share/model-package';
-import { decodeShareLink } from '../share/link-codec';
 import { newId } from '../store/records';
-import { modelFromPackage } from '../store/package-mapping';
 import type { SharedLinkHost } from './studio-host';
+
+/** The link codec, loaded when a link is opened (share-codecs.ts). */
+const codecs = () => import('./share-codecs');
 
 /** A fragment that looks like a share link (`#m1.…`, also behind a router path such as `#/open/m1.…`). */
 const LINK_FRAGMENT = /(?:^#|[#/?&=])m\d+\./;
@@ -47,6 +48,7 @@ export class SharedLink {
     this.savedId = null;
     this.chars = fragment.replace(/^#/, '').length;
     try {
+      const { decodeShareLink } = await codecs();
       this.pkg = await decodeShareLink(fragment);
     } catch (e) {
       this.error = (e as Error).message;
@@ -65,6 +67,7 @@ export class SharedLink {
     }
     this.stage = 'saving';
     try {
+      const { modelFromPackage } = await codecs();
       const { model, weights, extras } = modelFromPackage(pkg, 'link', newId('model'));
       await store.saveModel(model, weights, extras);
       this.savedId = model.id;

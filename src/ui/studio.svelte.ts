@@ -38,6 +38,7 @@ import { networkNameOf } from '../rl/model-metadata';
 import { sensorLayout, type SensorName } from '../sim/observation';
 import { applyDraft, draftOf, DraftWriter, readDraft, setupOf } from './studio-draft';
 import { evaluatedNotice, type Notice } from './notice';
+import { studioReady } from './first-work';
 
 export type StudioStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed' | 'saving';
 
@@ -196,6 +197,7 @@ export class Studio {
       this.notice = { kind: 'error', text: (e as Error).message };
     } finally {
       this.ready = true;
+      studioReady();
     }
     void this.storage.open();
     void this.shared.openFromAddress();

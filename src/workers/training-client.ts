@@ -12,7 +12,7 @@ import type { ActionSpace } from '../sim/action-space';
 import type { TrackData } from '../track/track-data';
 import type { PpoConfig } from '../rl/config';
 import type { TrialResult } from '../race/evaluate';
-import { summarizeTrials } from '../race/evaluate';
+import { summarizeTrials } from '../race/summary';
 import type { IterationPoint } from '../rl/training-types';
 import type { SimWorker } from './sim.worker';
 import type { LearnerWorker } from './learner.worker';
