@@ -9,8 +9,7 @@
  *   Huber′(e) = clip(e, −1, 1),  (½e²)′ = e;  max, clip and the clipped surrogate route gradients as tf does.
  */
 import type { PpoLossOptions } from './ppo-loss';
-
-const LOG_2PI = Math.log(2 * Math.PI);
+import { gaussianEntropy, gaussianLogProb, logSumExp } from './distributions';
 
 /** Network outputs of a minibatch of B, read to the host. */
 export interface HostOutputs {
@@ -63,14 +62,10 @@ export function ppoLossGradient(out: HostOutputs, mb: HostMinibatch, head: { dis
   const entropies = new Float64Array(B);
   const probs = new Float64Array(discrete ? B * k : 0);
 
-  // 1. log π_new(a|s) and entropy per sample.
+  // 1. log π_new(a|s) and entropy per sample, with the acting side's functions (distributions.ts).
   for (let i = 0; i < B; i++) {
     if (discrete) {
-      let max = -Infinity;
-      for (let j = 0; j < k; j++) max = Math.max(max, out.head[i * k + j]);
-      let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(out.head[i * k + j] - max);
-      const lse = max + Math.log(sum);
+      const lse = logSumExp(out.head, i * k, k);
       let h = 0;
       for (let j = 0; j < k; j++) {
         const logp = out.head[i * k + j] - lse;
@@ -80,16 +75,8 @@ export function ppoLossGradient(out: HostOutputs, mb: HostMinibatch, head: { dis
       newLogProbs[i] = out.head[i * k + mb.actions[i]] - lse;
       entropies[i] = h;
     } else {
-      let lp = 0;
-      let h = 0;
-      for (let d = 0; d < k; d++) {
-        const ls = out.logStd![d];
-        const z = (mb.actions[i * k + d] - out.head[i * k + d]) * Math.exp(-ls);
-        lp += -0.5 * z * z - ls - 0.5 * LOG_2PI;
-        h += ls + 0.5 * (1 + LOG_2PI);
-      }
-      newLogProbs[i] = lp;
-      entropies[i] = h;
+      newLogProbs[i] = gaussianLogProb(mb.actions, i * k, out.head, i * k, out.logStd!, 0, k);
+      entropies[i] = gaussianEntropy(out.logStd!, 0, k);
     }
   }
 
