@@ -112,17 +112,25 @@ export function viridis(t: number): number {
  * frame's commit block the page's main thread for 50–80 ms while training (`npm run bench -- --only long-tasks`).
  */
 function wantsAntialias(resolution: number): boolean {
-  if (resolution >= 2) return false;
+  return resolution < 2 && !softwareWebgl();
+}
+
+/** Whether WebGL here is a software rasteriser; asked once (a throwaway context), then remembered. */
+let software: boolean | null = null;
+function softwareWebgl(): boolean {
+  if (software !== null) return software;
+  software = false;
   try {
     const gl = document.createElement('canvas').getContext('webgl');
-    if (!gl) return true;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return !/swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+    if (gl) {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      software = /swiftshader|llvmpipe|softpipe|software/i.test(String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)));
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    }
   } catch {
-    return true;
+    // No answer: keep multisampling.
   }
+  return software;
 }
 
 export class TrackView {

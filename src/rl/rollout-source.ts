@@ -14,7 +14,7 @@ import { spaceSize } from '../sim/spaces';
 import { computeGae } from './gae';
 import type { PpoLearner, UpdateMeans } from './learner';
 import type { ActorCritic } from './policy';
-import { collectRollout, type RolloutResult, type RolloutState } from './rollout';
+import { collectRollout, startRollouts, type RolloutResult, type RolloutState } from './rollout';
 import { RolloutBuffer } from './rollout-buffer';
 
 /** One shard's samples with GAE done, [size, ...] flat arrays (time-major within the shard). */
@@ -196,7 +196,7 @@ export class EnvShard {
   ) {
     this.buffer = bufferFor(vecEnv, initialSteps);
     this.rng = new Rng(streams.actionSeed);
-    this.state = { observations: vecEnv.reset({ seed: streams.envSeed }).observations };
+    this.state = startRollouts(vecEnv, streams.envSeed);
   }
 
   /** Collects one iteration's rollout. @param copy see `shareFromBuffer`. */

@@ -48,6 +48,9 @@ export interface RunConfig {
   cameraNetwork?: CameraNetworkName;
   /** Sim-to-real randomisation, if on. */
   domainRandomization?: DomainRandomization | null;
+  /** A "Reproducible run": one sim worker and these learner backends (`['wasm']`); absent: the machine's choice. */
+  simWorkers?: number;
+  learnerBackends?: string[];
   modelName?: string;
   parent?: { id: string; name: string } | null;
 }
@@ -67,6 +70,8 @@ export function newRunRecord(setup: TrainingSetupPlain, meta: RunMeta): RunRecor
     ...(setup.sensors ? { sensors: setup.sensors } : {}),
     ...(setup.cameraNetwork ? { cameraNetwork: setup.cameraNetwork } : {}),
     ...(setup.domainRandomization ? { domainRandomization: setup.domainRandomization } : {}),
+    ...(setup.simWorkers ? { simWorkers: setup.simWorkers } : {}),
+    ...(setup.learnerBackends ? { learnerBackends: setup.learnerBackends } : {}),
     modelName: meta.modelName,
     parent: meta.parent,
   };
@@ -123,6 +128,8 @@ export function resumePlan(run: RunRecord, checkpoint: CheckpointRecord): Resume
       ...(cfg.sensors ? { sensors: cfg.sensors } : {}),
       ...(cfg.cameraNetwork ? { cameraNetwork: cfg.cameraNetwork } : {}),
       ...(cfg.domainRandomization ? { domainRandomization: cfg.domainRandomization } : {}),
+      ...(cfg.simWorkers ? { simWorkers: cfg.simWorkers } : {}),
+      ...(cfg.learnerBackends ? { learnerBackends: cfg.learnerBackends } : {}),
     },
     base: {
       points: checkpoint.points,

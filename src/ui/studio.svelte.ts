@@ -355,6 +355,7 @@ export class Studio {
     this.maxMinutes = cfg.maxMinutes;
     this.stopOnLap = cfg.stopOnLap;
     this.maxIterations = cfg.maxIterations ?? null;
+    this.reproducible = cfg.simWorkers === 1;
     this.modelName = cfg.modelName ?? '';
     this.trainingObjects = cfg.objects ?? null;
     this.resumable = this.resumable.filter((r) => r.run.id !== runId);

@@ -9,6 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ActionSpace } from '../sim/action-space';
+import type { EpisodeRecord } from '../sim/env';
 import type { TrackData } from '../track/track-data';
 import type { PpoConfig } from '../rl/config';
 import type { TrialResult } from '../race/evaluate';
@@ -329,8 +330,8 @@ export class TrainingClient {
             bestTrail = extra.best.path;
           }
         }
-        const progressOf = (e: (typeof episodes)[number]): number => Number(e.extra?.progress ?? 0);
-        const mean = (f: (e: (typeof episodes)[number]) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
+        const progressOf = (e: EpisodeRecord): number => Number(e.extra?.progress ?? 0);
+        const mean = (f: (e: EpisodeRecord) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
         let evaluation: TrialResult[] | null = null;
         if (setup.stopOnLap && Math.max(0, ...episodes.map(progressOf)) >= EVAL_GATE_PROGRESS) {
           const ev = await this.untilStopped<EvaluateResult>(this.sims[0].evaluate({ trials: setup.evalTrials, seed: cfg.seed, recordPaths: false }) as Promise<EvaluateResult>);

@@ -33,6 +33,15 @@ describe('run setup', () => {
     expect(resumePlan(run, { ...checkpoint, trainingSeconds: 3600 }).setup.maxMinutes).toBe(MIN_RESUME_MINUTES);
   });
 
+  it('keeps a reproducible run reproducible when it is resumed (one sim worker, the WASM learner)', () => {
+    const run = newRunRecord(setup({ simWorkers: 1, learnerBackends: ['wasm'] }), { modelName: '', parent: null });
+    expect(restoreAs(run, 'run')).toEqual(run);
+    const checkpoint = makeCheckpointRecord({ id: 'c', runId: run.id, createdAt: 1, iteration: 1, networkSpec: { kind: 'test' }, points: [], trainingSeconds: 1, envSteps: 10, bestProgress: 0, evaluation: null }, new Float32Array(1));
+    const plan = resumePlan(run, checkpoint);
+    expect([plan.setup.simWorkers, plan.setup.learnerBackends]).toEqual([1, ['wasm']]);
+    expect(resumePlan(newRunRecord(setup(), { modelName: '', parent: null }), checkpoint).setup).not.toHaveProperty('simWorkers');
+  });
+
   it('keeps an imported track in the run and refuses to resume on a track it does not know', () => {
     const custom = { ...reinvent, name: 'my_track' };
     const run = newRunRecord(setup({ track: custom }), { modelName: '', parent: null });
