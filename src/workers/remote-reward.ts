@@ -56,7 +56,7 @@ function remoteRewardFunction(
             reject(
               new RewardError(
                 'time-limit',
-                `reward_function did not return within ${limitS} s, Raceline's time limit for one reward call (an endless loop, or code that blocks?); training stopped and the model trained so far is kept`,
+                `reward_function did not return within ${limitS} s, Raceline's time limit for one reward call (an endless loop, code that blocks, or memory running short because a list or string keeps growing?); training stopped and the model trained so far is kept`,
               ),
             ),
           limitS * 1000,

@@ -414,7 +414,7 @@ export class TrainingClient {
         kind: 'time-limit',
         message:
           phase === 'collect'
-            ? `reward_function did not return within the time limit of ${limitS} s (an endless loop, or code that blocks?); simulator ${stuck + 1} was stopped and the model trained so far is kept`
+            ? `reward_function did not return within the time limit of ${limitS} s (an endless loop, code that blocks, or memory running short because a list or string keeps growing?); simulator ${stuck + 1} was stopped and the model trained so far is kept`
             : `simulator ${stuck + 1} did not start within ${limitS} s (does the reward code's top level loop forever?); training stopped`,
         line: null,
       };

@@ -166,7 +166,12 @@ function reward_function(params) {
       status = await read<string>(text('status'));
     }
     expect(status).toMatch(/failed/);
-    expect(await read<string>(text('notice'))).toMatch(/sandbox stopped answering .*too much memory/);
+    // Which message comes depends on timing: usually the process dies inside a call (the sandbox stops
+    // answering); on a loaded machine one call can instead spend over 2 s collecting garbage and return,
+    // after which no more calls come and the process lives. Either way the message names memory.
+    expect(await read<string>(text('notice'))).toMatch(
+      /sandbox stopped answering .*too much memory|did not return within 2 s.*memory running short because a list or string keeps growing/,
+    );
     expect(await read<boolean>(`!document.querySelector('[data-testid=train]').disabled`)).toBe(true);
     expect(await read<string>(`(${savedModelsInPage.toString()})()`)).toBe(before);
   });
