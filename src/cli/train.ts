@@ -39,7 +39,8 @@ function sensorsFrom(args: Args): { layout: SensorLayout; network: CameraNetwork
 const HELP = `usage: npm run train -- [flags]
   --track NAME|FILE.npy   shipped track name or DeepRacer route file (default reinvent_base)
   --preset race           the racing setup: actions up to 4 m/s (discrete 5 x 3, or continuous with
-                          --action-space continuous) and the race reward; other flags still override it
+                          --action-space continuous), the race reward and discount factor 0.97;
+                          other flags still override it
   --reward FILE.py|FILE.js reward_function(params) in Python or JavaScript (default: follow the centre line)
   --minutes N             maximum training time (default 5)
   --stop-on-lap           evaluate between iterations, stop when 3 of 3 trials complete a lap
@@ -89,8 +90,9 @@ function sceneFrom(args: Args): SceneConfig | undefined {
   return undefined;
 }
 
-function ppoConfigFrom(args: Args, vectorOnly: boolean): PpoConfig {
-  const partial: Partial<PpoConfig> = { seed: Number(args.seed ?? 1), numEnvs: Number(args.cars ?? 8) };
+function ppoConfigFrom(args: Args, vectorOnly: boolean, preset: TrainingPreset | null): PpoConfig {
+  // A preset's hyperparameters first (race: discount factor 0.97); flags given on the command line win.
+  const partial: Partial<PpoConfig> = { ...preset?.hyperparameters, seed: Number(args.seed ?? 1), numEnvs: Number(args.cars ?? 8) };
   // Camera and LiDAR networks: DeepRacer's middleware (dense 512, ReLU) after the embedders.
   if (!vectorOnly) Object.assign(partial, { hiddenSizes: [...DEEPRACER_MIDDLEWARE], activation: 'relu' });
   const num = (k: string): number | undefined => (args[k] === undefined ? undefined : Number(args[k]));
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
   const { layout, network } = sensorsFrom(args);
   const sensors = layout.sensors;
   const embedder = embedderFor(layout, network);
-  const config = ppoConfigFrom(args, embedder === null);
+  const config = ppoConfigFrom(args, embedder === null, preset);
   const minutes = Number(args.minutes ?? 5);
   const stopOnLap = args.stopOnLap === true;
   const evalTrials = Number(args.evalTrials ?? 3);

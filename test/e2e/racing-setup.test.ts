@@ -18,6 +18,7 @@ describe('racing setup against the limit lap (real Chromium, built site)', () =>
     await expect.poll(() => page.locator('.panel').textContent()).toMatch(/4(\.0)? m\/s/);
     await page.getByRole('tab', { name: 'Hyperparameters' }).click();
     expect(await page.getByLabel(/Stop when the car laps/).isChecked()).toBe(false);
+    expect(await page.getByRole('spinbutton', { name: 'Discount factor' }).inputValue()).toBe('0.97');
     await page.getByRole('tab', { name: 'Reward' }).click();
     await expect.poll(() => page.locator('.cm-content').first().textContent()).toMatch(/10000/);
     await page.getByTestId('show-limit-line').check();
