@@ -46,6 +46,12 @@ describe('npm run train (learning gate on the real re:Invent 2018 track)', () =>
     expect(meta.action_space).toHaveLength(15);
     expect(Math.max(...meta.action_space.map((a: { speed: number }) => a.speed))).toBe(4);
     expect(readFileSync(join(out, 'reward_function.js'), 'utf8')).toMatch(/10000 \/ params\.steps/);
+    // The preset's discount factor, the other hyperparameters DeepRacer's; a flag still wins over the preset.
+    const hp = JSON.parse(readFileSync(join(out, 'hyperparameters.json'), 'utf8'));
+    expect(hp).toMatchObject({ discount_factor: 0.97, batch_size: 64, lr: 0.0003, beta_entropy: 0.01 });
+    const flagged = join(out, 'flagged');
+    expect(runCli('train', ['--preset', 'race', '--discount-factor', '0.99', '--minutes', '0.001', '--out', flagged, '--quiet']).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(flagged, 'hyperparameters.json'), 'utf8')).discount_factor).toBe(0.99);
     expect(runCli('train', ['--preset', 'rally', '--minutes', '1', '--out', join(out, 'x')]).stderr).toMatch(/unknown preset 'rally'/);
   });
 

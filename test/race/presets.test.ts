@@ -28,11 +28,6 @@ describe('the racing setup', () => {
     expect(offRoad).toBeLessThan(slowOnRoad);
   });
 
-  it('sets a short discount factor, keeping the other hyperparameters at DeepRacer\'s defaults', () => {
-    // γ 0.999 made the return "how much of this lap is left", which the observation cannot tell (presets.ts).
-    expect(RACE_PRESET.hyperparameters).toEqual({ gamma: 0.97 });
-  });
-
   it('names the presets for an unknown id', () => {
     expect(() => presetById('rally')).toThrow(/unknown preset 'rally': use one of race/);
   });
