@@ -35,12 +35,13 @@ const DRIVER_SPACE: ContinuousActionSpace = { type: 'continuous', steering_angle
 
 
 /**
- * Pure pursuit's lookahead ℓ = LOOKAHEAD_M + LOOKAHEAD_S·v. Chosen on the shipped tracks: 0.3 + 0.25·v cut corners
- * until wheels left the road on 8 of them; 0.2 + 0.2·v keeps every wheel on every loop track, at most 8.4% over the
- * limit.
+ * Pure pursuit's lookahead ℓ = LOOKAHEAD_M + LOOKAHEAD_S·v. Pure pursuit cuts a corner by about ℓ²·κ/2, and the
+ * minimum-curvature line runs close to the borders at its apexes: 0.2 + 0.2·v put wheels off the road on 7 shipped
+ * loops and the whole car off Mexico_track; 0.15 + 0.15·v keeps every wheel on every loop track, at most 9% over
+ * the limit.
  */
-const LOOKAHEAD_M = 0.2;
-const LOOKAHEAD_S = 0.2;
+const LOOKAHEAD_M = 0.15;
+const LOOKAHEAD_S = 0.15;
 
 /** Seconds of travel ahead whose slowest profile speed is commanded: the speed controller's lag and one control step. */
 const SPEED_LEAD_S = CAR.speedTau + 1 / 15;

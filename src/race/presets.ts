@@ -14,8 +14,8 @@
  *   looked like a loss, and laps got slower as training went on. With γ = 0.97 the return is the speed of the next
  *   two seconds, which the observation does tell.
  * Measured (re:Invent 2018, 5 minutes headless on 2 cores, seed 1, mean of 3 greedy trials): discrete γ 0.999 11.0 s
- * (2.08× the 5.29 s limit), 0.99 5.16 s (0.98×), 0.97 5.04 s (0.95×); continuous γ 0.999 15.4 s (2.90×), 0.97 5.40 s
- * (1.02×). See the README's benchmark table.
+ * (2.28× the 4.84 s limit), 0.99 5.16 s (1.07×), 0.97 5.04 s (1.04×); continuous γ 0.999 15.4 s (3.17×), 0.97 5.40 s
+ * (1.12×). See the README's benchmark table.
  */
 import { generateDiscreteActionSpace, type ActionSpace } from '../sim/action-space';
 import { REWARD_TEMPLATES, type RewardTemplate } from '../reward/examples';

@@ -40,7 +40,7 @@ describe('npm run train (learning gate on the real re:Invent 2018 track)', () =>
     expect(r.status, r.stderr).toBe(0);
     const summary = lastJsonLine(r.stdout);
     expect(summary.completedLaps).toBe(3);
-    expect(summary.limitLapTimeS).toBeCloseTo(5.29, 1);
+    expect(summary.limitLapTimeS).toBeCloseTo(4.84, 1);
     expect(summary.meanRatioToLimit as number).toBeCloseTo((summary.meanLapTimeS as number) / (summary.limitLapTimeS as number), 9);
     const meta = JSON.parse(readFileSync(join(out, 'model_metadata.json'), 'utf8'));
     expect(meta.action_space).toHaveLength(15);

@@ -12,7 +12,7 @@ describe('racing setup against the limit lap (real Chromium, built site)', () =>
     const { page } = session;
     await openStudio(page, baseUrl);
     // The limit lap of the chosen track is computed in its worker and shown beside the button.
-    await expect.poll(() => page.getByTestId('track-limit').textContent(), { timeout: 30_000 }).toMatch(/Limit lap on re:Invent 2018: 5\.\d\d s/);
+    await expect.poll(() => page.getByTestId('track-limit').textContent(), { timeout: 30_000 }).toMatch(/Limit lap on re:Invent 2018: 4\.\d\d s/);
     await page.getByRole('button', { name: 'Racing setup' }).click();
     await page.getByRole('tab', { name: 'Action space' }).click();
     await expect.poll(() => page.locator('.panel').textContent()).toMatch(/4(\.0)? m\/s/);
@@ -32,10 +32,10 @@ describe('racing setup against the limit lap (real Chromium, built site)', () =>
     await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/stopped/);
     await evaluationLapTimes(page);
     const ratio = page.getByTestId('evaluation').getByTestId('limit-ratio');
-    await expect.poll(() => ratio.textContent(), { timeout: 30_000 }).toMatch(/Mean (lap \d+\.\d\d s · limit 5\.\d\d s · \d+\.\d\d×|no lap · limit 5\.\d\d s)/);
+    await expect.poll(() => ratio.textContent(), { timeout: 30_000 }).toMatch(/Mean (lap \d+\.\d\d s · limit 4\.\d\d s · \d+\.\d\d×|no lap · limit 4\.\d\d s)/);
     // The model card shows the same against the limit once a lap was completed.
     const text = (await ratio.textContent()) ?? '';
-    if (/Mean lap/.test(text)) await expect.poll(() => page.getByTestId('model-result').first().textContent()).toMatch(/limit 5\.\d\d s · \d+\.\d\d×/);
+    if (/Mean lap/.test(text)) await expect.poll(() => page.getByTestId('model-result').first().textContent()).toMatch(/limit 4\.\d\d s · \d+\.\d\d×/);
     expect(session.errors.filter((e) => !/GL Driver|GPU stall/.test(e))).toEqual([]);
   });
 });
