@@ -54,6 +54,11 @@ export interface CheckContext {
    * @throws Error with the reward function's own message (syntax error with its line, exception, bad value).
    */
   score(params: DeepRacerParams[], source?: RewardSource): Promise<ArrayLike<number>>;
+  /**
+   * The car's limit lap (race/limit-lap.ts) on the track a model was trained for: its time, s, and the track's name.
+   * @returns null when the model is no longer in the garage or the limit cannot be computed there.
+   */
+  limitLap(modelId: string): Promise<{ lapTimeS: number; trackName: string } | null>;
 }
 
 export interface CheckResult {
@@ -139,6 +144,8 @@ export async function runCheck(check: StepCheck, ctx: CheckContext): Promise<Che
         ? { passed: true, message: `The latest entropy is ${fmt(last)}, below ${n}.` }
         : { passed: false, message: `The latest entropy is ${fmt(last)}, not below ${n} yet. Let training run longer, or lower the Entropy hyperparameter and train again.` };
     }
+    case 'evaluation-near-limit':
+      return nearLimit(ctx, n);
     case 'compared-models': {
       const ids = new Set(ctx.evaluations.map((e) => e.modelId));
       return ids.size >= 2
@@ -217,6 +224,32 @@ function nearCentre(evaluations: readonly SeenEvaluation[], limit: number): Chec
         passed: false,
         message: `The model lapped, but on average ${pct(best.centreOffset)} of the way from the centre line to the border (this step asks at most ${pct(limit)}): it did not learn to follow the centre line. Check that your reward pays most on the centre line (step 1), train a new model, and evaluate it.`,
       };
+}
+
+/**
+ * Whether a model races: some evaluation in which every trial lapped has a mean lap time of at most `ratio` × the
+ * car's limit lap on that track (race/limit-lap.ts: the racing line at the speed the car's grip, drive and brakes
+ * allow). The mean of all trials, as DeepRacer ranks, so one lucky trial does not pass.
+ */
+async function nearLimit(ctx: CheckContext, ratio: number): Promise<CheckResult> {
+  const advice = `Press Racing setup (above the setup tabs: actions up to 4 m/s, the "Race: fast laps" reward, discount factor 0.97), set the maximum time to 10 minutes, train, and evaluate the new model.`;
+  if (ctx.evaluations.length === 0) return { passed: false, message: `No evaluation yet. ${advice}` };
+  const lapped = ctx.evaluations.flatMap((e) => {
+    const laps = e.trials.map((t) => t.lapTimeS);
+    return laps.length > 0 && laps.every((t) => t !== null) ? [{ e, mean: (laps as number[]).reduce((a, b) => a + b, 0) / laps.length }] : [];
+  });
+  if (lapped.length === 0) return { passed: false, message: `No evaluation in this lesson lapped in every trial yet, and the limit is a yardstick for complete laps. ${advice}` };
+  const judged = [];
+  for (const j of lapped) {
+    const limit = await ctx.limitLap(j.e.modelId).catch(() => null);
+    if (limit && limit.lapTimeS > 0) judged.push({ ...j, limit, ratio: j.mean / limit.lapTimeS });
+  }
+  if (judged.length === 0) return { passed: false, message: `The models that lapped are no longer in My models, so their track's limit is not known. ${advice}` };
+  const best = judged.reduce((a, j) => (j.ratio < a.ratio ? j : a));
+  const what = `${best.e.modelName ? `'${best.e.modelName}'` : 'A model'} lapped ${best.limit.trackName} in ${best.mean.toFixed(2)} s on average (${best.e.trials.length} trials) against the car's ${best.limit.lapTimeS.toFixed(2)} s limit lap: ${best.ratio.toFixed(2)}×`;
+  return best.ratio <= ratio
+    ? { passed: true, message: `${what}, within the ${ratio}× this step asks.` }
+    : { passed: false, message: `${what}; this step asks for ${ratio}× or less. ${advice} Turn on "Show the limit line" to see the line it races against.` };
 }
 
 /**

@@ -42,6 +42,7 @@ export const CHECK_KINDS = [
   'trained-with-reward',
   'evaluation-lap',
   'evaluation-near-centre',
+  'evaluation-near-limit',
   'entropy-below',
   'compared-models',
   'compare-trails',

@@ -212,6 +212,9 @@ function parseCheck(body: string[], firstLine: number, fail: (line: number, mess
     case 'evaluation-near-centre':
       if (args.length !== 1 || !(Number(args[0]) > 0 && Number(args[0]) <= 1)) fail(line, 'evaluation-near-centre needs one number in (0, 1]: the largest mean distance from the centre line, as a fraction of half the track width');
       break;
+    case 'evaluation-near-limit':
+      if (args.length !== 1 || !(Number(args[0]) >= 1)) fail(line, "evaluation-near-limit needs one number of at least 1: the largest mean lap time as a multiple of the car's limit lap (evaluation-near-limit 1.5)");
+      break;
     case 'trained-with-reward':
       if (args.length !== 1 || args[0] !== 'centre') fail(line, `trained-with-reward needs 'centre' (a model trained with a reward that prefers the centre line)`);
       break;

@@ -10,16 +10,22 @@ import { exportModelZip } from '../../src/share/model-zip';
 /** The model folder `npm run fixtures` writes (MLP 64-64, re:Invent 2018, seed 1). */
 export const FIXTURE_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/models/reinvent-base-seed1');
 
-/** Every file of the fixture model folder by name. */
-export function fixtureModelFiles(): Record<string, Uint8Array> {
+/** The racing setup's fixture model (`npm run fixtures:race`: 5 minutes of `--preset race` on re:Invent 2018, seed 1). */
+export const RACE_FIXTURE_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/models/reinvent-race-seed1');
+
+/** Every file of a fixture model folder (default: `FIXTURE_MODEL_DIR`) by name. */
+export function fixtureModelFiles(dir = FIXTURE_MODEL_DIR): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
-  for (const name of readdirSync(FIXTURE_MODEL_DIR)) files[name] = new Uint8Array(readFileSync(join(FIXTURE_MODEL_DIR, name)));
+  for (const name of readdirSync(dir)) files[name] = new Uint8Array(readFileSync(join(dir, name)));
   return files;
 }
 
-/** Writes the fixture model as a Raceline zip (made by the same codec the page uses) under a new temp folder. @returns its path. */
-export async function fixtureZip(name = 'fixture-model'): Promise<string> {
-  const pkg = await fromModelFiles(fixtureModelFiles());
+/**
+ * Writes a fixture model (default: `FIXTURE_MODEL_DIR`) as a Raceline zip (made by the same codec the page uses)
+ * under a new temp folder. @returns its path.
+ */
+export async function fixtureZip(name = 'fixture-model', dir = FIXTURE_MODEL_DIR): Promise<string> {
+  const pkg = await fromModelFiles(fixtureModelFiles(dir));
   const path = join(mkdtempSync(join(tmpdir(), 'raceline-zip-')), `${name}.zip`);
   writeFileSync(path, await exportModelZip({ ...pkg, name }));
   return path;

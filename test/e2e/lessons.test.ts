@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
-import { fixtureZip, importFiles } from './garage-helpers';
+import { fixtureZip, importFiles, RACE_FIXTURE_MODEL_DIR } from './garage-helpers';
 import { openLessons, type LessonDriver } from './lesson-helpers';
 import { describeViolations, seriousViolations } from './axe-helpers';
 import { decodeEventLink } from '../../src/share/event-link';
@@ -202,13 +202,28 @@ describe('lessons in the browser', () => {
     await page.getByRole('button', { name: 'Evaluate fixture-b' }).click();
     await evaluationOf('fixture-b');
     await expectPass();
+    // Race against the limit: the default-setup fixture laps, but far from the limit; the racing setup's fixture
+    // (5 minutes of --preset race) is within 1.5x of it.
+    await next();
+    expect(await check()).toMatch(/^✗ Not yet: 'fixture-(a|b)' lapped re:Invent 2018 in \d+\.\d\d s on average \(3 trials\) against the car's 4\.\d\d s limit lap: \d\.\d\d×; this step asks for 1\.5× or less\. Press Racing setup/);
+    await importFiles(page, await fixtureZip('race-fixture', RACE_FIXTURE_MODEL_DIR));
+    await page.getByRole('button', { name: 'Evaluate race-fixture' }).click();
+    await evaluationOf('race-fixture');
+    expect(await check()).toMatch(/^✓ Passed: 'race-fixture' lapped re:Invent 2018 in \d\.\d\d s on average \(3 trials\) against the car's 4\.\d\d s limit lap: 1\.[0-4]\d×, within the 1\.5× this step asks/);
     await finishLesson();
   });
 
-  it('9. Racing lines with waypoints: a reward that follows the track direction', async () => {
+  it('9. Racing lines with waypoints: a reward that follows the track direction, then racing the limit line', async () => {
     await openLesson('Racing lines with waypoints');
     await press('Apply setup');
     await expectPass();
+    await next();
+    await next();
+    expect(await check()).toMatch(/^✗ Not yet: No evaluation yet/);
+    await page.getByTestId('show-limit-line').check();
+    await page.getByRole('button', { name: 'Evaluate race-fixture' }).click();
+    await evaluationOf('race-fixture');
+    expect(await check()).toMatch(/^✓ Passed: 'race-fixture' lapped .* within the 1\.3× this step asks/);
     await finishLesson();
   });
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck, type CheckContext } from '../../src/lessons/checks';
+import { runCheck, type CheckContext, type SeenEvaluation } from '../../src/lessons/checks';
 import { rewardCase } from '../../src/lessons/reward-cases';
 import { compileJsReward } from '../../src/reward/js-reward';
 import { REWARD_TEMPLATES } from '../../src/reward/examples';
 import { defaultActionSpace, generateDiscreteActionSpace } from '../../src/sim/action-space';
 import { shippedTrack } from '../helpers/tracks';
+import { limitLap } from '../../src/race/limit-lap';
 import type { StepCheck } from '../../src/lessons/lesson-format';
 import { HYPERPARAMETER_FIELDS } from '../../src/ui/hyperparameter-fields';
 
@@ -13,7 +14,7 @@ const track = shippedTrack('reinvent_base');
 function ctx(over: Partial<CheckContext> = {}): CheckContext {
   return {
     driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, trainedRewards: [], modelsSaved: 0, actionSpace: defaultActionSpace(), hyperparameters: {},
-    trackName: 'reinvent_base', sensors: ['TRACK_GEOMETRY'], trainingFormat: 'time_trial', track, score: async () => [], ...over,
+    trackName: 'reinvent_base', sensors: ['TRACK_GEOMETRY'], trainingFormat: 'time_trial', track, score: async () => [], limitLap: async () => null, ...over,
   };
 }
 const check = (text: string): StepCheck => {
@@ -173,6 +174,25 @@ describe('runCheck', () => {
     expect((await runCheck(check('evaluation-lap'), ctx({ evaluations: [noLap, lap] }))).message).toMatch(/13\.50 s/);
     expect((await runCheck(check('compared-models'), ctx({ evaluations: [lap, lap] }))).passed).toBe(false);
     expect((await runCheck(check('compared-models'), ctx({ evaluations: [noLap, lap] }))).passed).toBe(true);
+  });
+
+  it('evaluation-near-limit judges the mean of complete laps against the limit of the model\'s track', async () => {
+    // The real limit lap of re:Invent 2018 (4.84 s), computed the way the page's limit-lap worker does.
+    const limit = limitLap(track);
+    const limitOf: CheckContext['limitLap'] = async (id) => (id === 'gone' ? null : { lapTimeS: limit.lapTimeS, trackName: 're:Invent 2018' });
+    const trials = (...t: (number | null)[]) => t.map((lapTimeS) => ({ lapTimeS, progress: lapTimeS === null ? 80 : 100 }));
+    const slow = { modelId: 'slow', modelName: 'slow', trials: trials(9.9, 10.1, 10.0) };
+    const lucky = { modelId: 'lucky', trials: trials(5.0, null, 5.0) };
+    const fast = { modelId: 'fast', modelName: 'racer', trials: trials(6.9, 7.0, 7.1) };
+    const run = (evaluations: SeenEvaluation[], limitLap = limitOf) => runCheck(check('evaluation-near-limit 1.5'), ctx({ evaluations, limitLap }));
+    expect((await run([])).message).toMatch(/^No evaluation yet\. Press Racing setup/);
+    expect((await run([lucky])).message).toMatch(/No evaluation in this lesson lapped in every trial/);
+    const r = await run([slow, lucky]);
+    expect(r.passed).toBe(false);
+    expect(r.message).toMatch(new RegExp(`'slow' lapped re:Invent 2018 in 10\\.00 s on average \\(3 trials\\) against the car's ${limit.lapTimeS.toFixed(2).replace('.', '\\.')} s limit lap: ${(10 / limit.lapTimeS).toFixed(2).replace('.', '\\.')}×; this step asks for 1\\.5× or less`));
+    const ok = await run([slow, fast]);
+    expect(ok).toEqual({ passed: true, message: expect.stringMatching(/^'racer' lapped re:Invent 2018 in 7\.00 s .* 1\.\d\d×, within the 1\.5× this step asks\.$/) });
+    expect((await run([{ ...fast, modelId: 'gone' }])).message).toMatch(/no longer in My models/);
   });
 
   it('judges the studio settings: action space, hyperparameters, track, race type, keyboard drive, models', async () => {

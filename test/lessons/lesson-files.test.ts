@@ -63,6 +63,7 @@ describe('lesson files', () => {
           driveBestProgress: 0, entropies: [], evaluations: [], modelsMade: 0, trainedRewards: [], modelsSaved: 0, actionSpace: defaultActionSpace(),
           hyperparameters: {}, trackName: 'reinvent_base', sensors: ['TRACK_GEOMETRY'], trainingFormat: 'time_trial', track,
           score: async (params) => fn.evaluate(params).map(Number),
+          limitLap: async () => null,
         };
         const r = await runCheck(s.check, ctx);
         expect(r.passed, `${l.file} step '${s.title}': ${r.message}`).toBe(true);

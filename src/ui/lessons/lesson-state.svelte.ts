@@ -18,6 +18,7 @@ import { scoreInSandbox } from '../reward-scoring';
 import { centreLineStats, thinTrail } from '../../race/centre-offset';
 import type { RewardSource } from '../../reward/compile';
 import { loadLessons } from './lesson-files';
+import { limitLapOf } from '../../workers/limit-lap-client';
 import { DriveState } from './drive-state.svelte';
 
 export class LessonState {
@@ -278,6 +279,13 @@ export class LessonState {
       trainingFormat: objects?.obstacles ? 'object_avoidance' : objects?.bots ? 'head_to_bot' : 'time_trial',
       track: studio.geometry(),
       score: (params, other) => scoreInSandbox(other ?? source, params),
+      limitLap: async (modelId) => {
+        const entry = studio.garage.entries.find((e) => e.model.id === modelId);
+        const data = entry ? studio.garage.trackOf(entry) : null;
+        if (!data) return null;
+        const r = await limitLapOf(data).catch(() => null);
+        return r ? { lapTimeS: r.lap.lapTimeS, trackName: data.displayName } : null;
+      },
     };
   }
 
