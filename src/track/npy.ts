@@ -322,3 +322,27 @@ export function trackDataFromNpy(bytes: Uint8Array, name: string, options: NpyTr
     waypoints,
   };
 }
+
+/**
+ * Writes a float64 array as a NumPy `.npy` file, format 1.0 (the layout above; what `numpy.save` writes for a
+ * C-order `<f8` array): the header padded with spaces to a multiple of 64 bytes, ending in a newline.
+ * @param shape e.g. `[N, 6]` for a DeepRacer route; @param data `[product(shape)]` values in row-major order.
+ * @throws Error when `data` does not hold `product(shape)` values.
+ */
+export function encodeNpy(shape: readonly number[], data: ArrayLike<number>): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== count) throw new Error(`encodeNpy: shape (${shape.join(', ')}) needs ${count} values, got ${data.length}`);
+  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${dims}), }`;
+  const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
+  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const out = new Uint8Array(MAGIC.length + 4 + header.length + 8 * count);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  const body = new DataView(out.buffer, 10 + header.length);
+  for (let i = 0; i < count; i++) body.setFloat64(8 * i, data[i], true);
+  return out;
+}
