@@ -13,7 +13,7 @@ import { parseArgs } from './args';
 import { encodeNpy } from '../track/npy';
 import { Rng } from '../sim/rng';
 
-/** The tightest bend a generated loop may have, m: about a shipped track's tightest (re:Invent 2018's hairpin). */
+/** The tightest bend a generated loop may have, m (a tight hairpin for this 0.19 m wide car). */
 const MIN_RADIUS_M = 0.55;
 
 /** Rows of a generated loop: `[n + 1][6]` (the first row repeated), m. @throws Error when no curve fits in 1000 tries. */
@@ -32,7 +32,7 @@ export function generatedLoop(seed: number, lengthM = 20, widthM = 0.76, points 
     const scale = lengthM / length;
     const c = raw.map(([x, y]) => [x * scale, y * scale]);
     let tightest = Infinity;
-    let convexOutward = true;
+    let bordersFold = false;
     const rows: number[][] = [];
     for (let i = 0; i < points; i++) {
       const a = c[(i - 1 + points) % points];
@@ -41,7 +41,7 @@ export function generatedLoop(seed: number, lengthM = 20, widthM = 0.76, points 
       const cross = (b[0] - a[0]) * (d[1] - a[1]) - (b[1] - a[1]) * (d[0] - a[0]);
       const radius = (Math.hypot(b[0] - a[0], b[1] - a[1]) * Math.hypot(d[0] - b[0], d[1] - b[1]) * Math.hypot(a[0] - d[0], a[1] - d[1])) / Math.max(1e-12, 2 * Math.abs(cross));
       tightest = Math.min(tightest, radius);
-      if (cross < 0 && radius < widthM) convexOutward = false; // a right-hand bend tighter than the road: the outer border would fold
+      if (cross < 0 && radius < widthM) bordersFold = true; // a right-hand bend tighter than the road: the outer border would fold
       const tx = d[0] - a[0];
       const ty = d[1] - a[1];
       const tl = Math.hypot(tx, ty);
@@ -50,7 +50,7 @@ export function generatedLoop(seed: number, lengthM = 20, widthM = 0.76, points 
       const h = widthM / 2;
       rows.push([b[0], b[1], b[0] + h * nx, b[1] + h * ny, b[0] - h * nx, b[1] - h * ny]);
     }
-    if (tightest < MIN_RADIUS_M || !convexOutward) continue;
+    if (tightest < MIN_RADIUS_M || bordersFold) continue;
     rows.push([...rows[0]]);
     return rows;
   }

@@ -11,6 +11,7 @@ import type { Track } from '../track/track';
 import type { DeepRacerParams } from '../reward/params';
 import type { StepCheck } from './lesson-format';
 import { rewardCase, type RewardQuestion } from './reward-cases';
+import { RACE_PRESET } from '../race/presets';
 
 /**
  * One evaluation the student ran: which model and each trial's lap time (null: no lap), progress (percent), mean
@@ -232,7 +233,7 @@ function nearCentre(evaluations: readonly SeenEvaluation[], limit: number): Chec
  * allow). The mean of all trials, as DeepRacer ranks, so one lucky trial does not pass.
  */
 async function nearLimit(ctx: CheckContext, ratio: number): Promise<CheckResult> {
-  const advice = `Press Racing setup (above the setup tabs: actions up to 4 m/s, the "Race: fast laps" reward, discount factor 0.97), set the maximum time to 10 minutes, train, and evaluate the new model.`;
+  const advice = `Press ${RACE_PRESET.label} (above the setup tabs: actions up to 4 m/s, the race reward, discount factor ${RACE_PRESET.hyperparameters.gamma}), set the maximum time to 10 minutes, train, and evaluate the new model.`;
   if (ctx.evaluations.length === 0) return { passed: false, message: `No evaluation yet. ${advice}` };
   const lapped = ctx.evaluations.flatMap((e) => {
     const laps = e.trials.map((t) => t.lapTimeS);
@@ -244,7 +245,7 @@ async function nearLimit(ctx: CheckContext, ratio: number): Promise<CheckResult>
     const limit = await ctx.limitLap(j.e.modelId).catch(() => null);
     if (limit && limit.lapTimeS > 0) judged.push({ ...j, limit, ratio: j.mean / limit.lapTimeS });
   }
-  if (judged.length === 0) return { passed: false, message: `The models that lapped are no longer in My models, so their track's limit is not known. ${advice}` };
+  if (judged.length === 0) return { passed: false, message: `The limit of the track the lapping models were trained on is not known (they are no longer in My models, or it could not be computed there). ${advice}` };
   const best = judged.reduce((a, j) => (j.ratio < a.ratio ? j : a));
   const what = `${best.e.modelName ? `'${best.e.modelName}'` : 'A model'} lapped ${best.limit.trackName} in ${best.mean.toFixed(2)} s on average (${best.e.trials.length} trials) against the car's ${best.limit.lapTimeS.toFixed(2)} s limit lap: ${best.ratio.toFixed(2)}×`;
   return best.ratio <= ratio
