@@ -85,7 +85,7 @@ describe('lesson checks in the browser', () => {
     expect(result).toMatch(/^✓ Passed.*lapped in [\d.]+ s, on average \d+% of the way from the centre line to the border/);
   });
 
-  it('lesson 5: Entropy must be the 0.005 asked for, and entropy is judged only after 20 iterations', async () => {
+  it('lesson 5: Entropy must be the 0.005 asked for, and entropy is judged only after 10 iterations', async () => {
     await lesson.openLesson('Exploration and entropy');
     await lesson.goToStep(2);
     for (const wrong of ['0.5', '0.02']) {
@@ -96,9 +96,9 @@ describe('lesson checks in the browser', () => {
     await lesson.expectPass();
     await lesson.next();
     // The charts still hold lesson 3's short run (a few iterations, stopped at the first lap).
-    expect(await lesson.iterationsShown()).toBeLessThan(20);
-    await lesson.expectFail(/The Entropy chart has \d+ iterations?; it needs at least 20.*Apply setup/);
-    // Training the 20 iterations and passing is lessons.test.ts's lesson 5.
+    expect(await lesson.iterationsShown()).toBeLessThan(10);
+    await lesson.expectFail(/The Entropy chart has \d+ iterations?; it needs at least 10.*Apply setup/);
+    // Training the 10 iterations and passing is lessons.test.ts's lesson 5.
   });
 
   it('lesson 7: the Discount factor and the Learning rate must be the values asked for', async () => {

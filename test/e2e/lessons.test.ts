@@ -133,19 +133,19 @@ describe('lessons in the browser', () => {
     expect(await panel.getByTestId('lesson-item').filter({ hasText: 'A first reward function' }).textContent()).toMatch(/2 models made/);
   });
 
-  it('4. Reading the training charts: trains 20 iterations (past the first lap) and sees the charts', async () => {
+  it('4. Reading the training charts: trains 10 iterations (past the first lap) and sees the charts', async () => {
     await openLesson('Reading the training charts');
     await press('Apply setup');
-    expect(await panel.getByText(/stop after 20 iterations, keep training after the car laps/).isVisible()).toBe(true);
+    expect(await panel.getByText(/stop after 10 iterations, keep training after the car laps/).isVisible()).toBe(true);
     await train(600_000);
-    expect(await lesson.iterationsShown()).toBe(20);
-    console.log(`20 training iterations took ${await lesson.secondsShown()} s of training`);
+    expect(await lesson.iterationsShown()).toBe(10);
+    console.log(`10 training iterations took ${await lesson.secondsShown()} s of training`);
     await expectPass();
     expect(await page.getByText('Entropy').first().isVisible()).toBe(true);
     await finishLesson();
   }, 660_000);
 
-  it('5. Exploration and entropy: lowers the entropy bonus and sees entropy fall over 20 iterations', async () => {
+  it('5. Exploration and entropy: lowers the entropy bonus and sees entropy fall over 10 iterations', async () => {
     await openLesson('Exploration and entropy');
     await next();
     expect(await check()).toMatch(/^✗ Not yet: Entropy is 0\.01 \(the default\); this step asks for 0\.005/);
@@ -155,8 +155,8 @@ describe('lessons in the browser', () => {
     await next();
     await press('Apply setup');
     await train(600_000);
-    expect(await lesson.iterationsShown()).toBe(20);
-    console.log(`20 training iterations took ${await lesson.secondsShown()} s of training`);
+    expect(await lesson.iterationsShown()).toBe(10);
+    console.log(`10 training iterations took ${await lesson.secondsShown()} s of training`);
     expect(await check()).toMatch(/^✓ Passed: The latest entropy is [\d.]+, below 2\.2/);
     await finishLesson();
   }, 660_000);
