@@ -4,8 +4,9 @@
  * JSON line a run and one a track: the limit lap, the best and mean evaluation lap, and their ratio to the limit.
  * Flags: --tracks a,b,c (default reinvent_base, reInvent2019_track, Canada_Training and Bowtie_track, the narrowest
  * loop at 0.61 m; no shipped track runs clockwise), --seeds 1,2,3, --minutes N, --action-space default|continuous,
- * --jobs N. A benchmark, not a test: 4 tracks × 3 seeds × 10 minutes is two hours on a 2-core machine; `--jobs 2` runs two at a time (training in Node is one thread of
- * WASM, so each run keeps a core to itself) and takes one hour.
+ * --jobs N. A benchmark, not a test: 4 tracks × 3 seeds × 10 minutes is two hours on a 2-core machine; `--jobs 2`
+ * runs two at a time (training in Node is one thread of WASM, so each run keeps a core to itself) and takes one hour.
+ * Models go to `runs/bench-race-<track>[-continuous]-seed<N>`.
  */
 import { parseArgs } from './args';
 import { loadTrack } from '../track/node/track-files';
@@ -28,7 +29,7 @@ interface Run {
 
 /** Trains and evaluates one track and seed; @throws Error when the trainer fails or runs past its time. */
 async function run(name: string, seed: number, limitS: number): Promise<Run> {
-  const trainArgs = ['--preset', 'race', '--track', name, '--minutes', String(minutes), '--seed', String(seed), '--action-space', actionSpace, '--quiet', '--out', `runs/bench-race-${name}-seed${seed}`];
+  const trainArgs = ['--preset', 'race', '--track', name, '--minutes', String(minutes), '--seed', String(seed), '--action-space', actionSpace, '--quiet', '--out', `runs/bench-race-${name}${actionSpace === 'default' ? '' : `-${actionSpace}`}-seed${seed}`];
   // The training time plus ten minutes for start-up, the final checkpoint and the evaluation.
   const r = await runToolAsync('train', trainArgs, (minutes + 10) * 60_000);
   if (r.status !== 0) throw new Error(`bench:race: train failed on ${name} seed ${seed} (status ${r.status}): ${r.stderr.trim()}`);

@@ -6,12 +6,17 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Node's arguments that run `src/cli/<name>.ts` through tsx. */
+function toolArgv(name: string, args: string[]): string[] {
+  return ['--import', 'tsx', `src/cli/${name}.ts`, ...args];
+}
+
 /**
  * @param name tool file stem (`train`, `params`, `evaluate`); @param input text for its stdin.
  * @returns exit status and captured output.
  */
 export function runTool(name: string, args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${name}.ts`, ...args], {
+  const r = spawnSync(process.execPath, toolArgv(name, args), {
     cwd: REPO,
     input,
     encoding: 'utf8',
@@ -28,7 +33,7 @@ export function runTool(name: string, args: string[], input?: string): { status:
  */
 export function runToolAsync(name: string, args: string[], timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${name}.ts`, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, toolArgv(name, args), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
